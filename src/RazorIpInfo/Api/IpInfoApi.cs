@@ -1,0 +1,93 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+using RazorIpInfo.Lookup;
+
+namespace RazorIpInfo.Api;
+
+/// <summary>The JSON API for scripts: the same lookups as the page, with ProblemDetails for every failure.</summary>
+public static class IpInfoApi
+{
+    public static IHostApplicationBuilder AddIpInfoApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapIpInfoApi(this IEndpointRouteBuilder app)
+    {
+        app.MapOpenApi();
+
+        var api = app.MapGroup("/api/ip-info").WithTags("IP information");
+
+        api.MapGet("/", GetCallerAsync)
+            .WithName("GetCallerIpInfo")
+            .WithSummary("Information about the caller's own public address.");
+
+        // A catch-all, so that "8.8.8.8/24" is answered as a bad address rather than an unknown route.
+        api.MapGet("/{*ip}", GetAddressAsync)
+            .WithName("GetIpInfo")
+            .WithSummary("Information about one public IPv4 or IPv6 address.");
+
+        return app;
+    }
+
+    internal static async Task<Results<Ok<IpInfo>, ProblemHttpResult>> GetCallerAsync(
+        HttpContext context, IpLookupService lookup, CancellationToken cancellationToken)
+    {
+        var result = await lookup.LookupVisitorAsync(VisitorAddress.From(context), UpstreamLanguage.Current, cancellationToken);
+        return ToHttpResult(result, context);
+    }
+
+    internal static async Task<Results<Ok<IpInfo>, ProblemHttpResult>> GetAddressAsync(
+        string ip, HttpContext context, IpLookupService lookup, CancellationToken cancellationToken)
+    {
+        if (!AddressInput.TryParse(ip, out var address))
+        {
+            return ToHttpResult(new LookupResult.Refused(RefusalReason.InvalidAddress), context);
+        }
+
+        var result = await lookup.LookupAsync(address, UpstreamLanguage.Current, cancellationToken);
+        return ToHttpResult(result, context, address.ToString());
+    }
+
+    private static Results<Ok<IpInfo>, ProblemHttpResult> ToHttpResult(
+        LookupResult result, HttpContext context, string? address = null)
+    {
+        switch (result)
+        {
+            case LookupResult.Found found:
+                return TypedResults.Ok(found.Info);
+
+            case LookupResult.QuotaExhausted quota:
+                var seconds = (int)Math.Ceiling(quota.RetryAfter.TotalSeconds);
+                context.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
+                return Problem(StatusCodes.Status429TooManyRequests, "Lookup quota exhausted",
+                    $"The IP information service has no lookups left for now. Try again in {seconds} s.");
+
+            case LookupResult.Refused { Reason: RefusalReason.InvalidAddress }:
+                return Problem(StatusCodes.Status400BadRequest, "Not an IP address",
+                    "Give an IPv4 address such as 8.8.8.8 or an IPv6 address such as 2001:4860:4860::8888.");
+
+            case LookupResult.Refused { Reason: RefusalReason.PrivateRange }:
+                return Problem(StatusCodes.Status422UnprocessableEntity, "Private address",
+                    $"{address ?? "The address"} belongs to a private or local network, so there is no public information about it.");
+
+            case LookupResult.Refused:
+                return Problem(StatusCodes.Status422UnprocessableEntity, "Reserved address",
+                    $"{address ?? "The address"} is reserved for special use (documentation, multicast, future use), so there is no public information about it.");
+
+            case LookupResult.Unavailable { Reason: UnavailableReason.Timeout }:
+                return Problem(StatusCodes.Status504GatewayTimeout, "Lookup timed out",
+                    "The IP information service did not answer in time. Try again shortly.");
+
+            default:
+                return Problem(StatusCodes.Status502BadGateway, "Lookup failed",
+                    "The IP information service could not answer. Try again shortly.");
+        }
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail);
+}

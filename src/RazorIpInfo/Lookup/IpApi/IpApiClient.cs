@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace RazorIpInfo.Lookup.IpApi;
+
+/// <summary>
+/// Typed client for ip-api.com. Maps every outcome — including HTTP 200 with <c>status: fail</c> —
+/// to a <see cref="LookupResult"/>; retries, timeouts and the circuit breaker come from the
+/// resilience pipeline registered in <see cref="LookupServiceCollectionExtensions"/>.
+/// </summary>
+public sealed partial class IpApiClient(
+    HttpClient http,
+    IOptions<IpApiOptions> options,
+    TimeProvider time,
+    ILogger<IpApiClient> logger)
+{
+    public const string ProviderName = "ip-api.com";
+
+    internal const string Fields =
+        "status,message,query,country,countryCode,region,regionName,city,zip,lat,lon,timezone,offset," +
+        "isp,org,as,asname,reverse,mobile,proxy,hosting";
+
+    private static readonly TimeSpan DefaultQuotaWindow = TimeSpan.FromMinutes(1);
+
+    /// <summary>Looks up <paramref name="address"/>, or the server's own public address when it is null.</summary>
+    public async Task<LookupResult> LookupAsync(IPAddress? address, string language, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync(RequestUri(address, language), cancellationToken);
+
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                var retryAfter = QuotaResetIn(response);
+                LogQuotaExhausted(logger, retryAfter.TotalSeconds);
+                return new LookupResult.QuotaExhausted(retryAfter);
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                LogUpstreamStatus(logger, (int)response.StatusCode);
+                return new LookupResult.Unavailable(UnavailableReason.Error);
+            }
+
+            var body = await response.Content.ReadFromJsonAsync(IpApiJsonContext.Default.IpApiResponse, cancellationToken);
+            return body is null ? Malformed() : Map(body);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is TimeoutRejectedException or OperationCanceledException)
+        {
+            LogUpstreamTimeout(logger);
+            return new LookupResult.Unavailable(UnavailableReason.Timeout);
+        }
+        catch (BrokenCircuitException)
+        {
+            LogCircuitOpen(logger);
+            return new LookupResult.Unavailable(UnavailableReason.Error);
+        }
+        catch (HttpRequestException ex)
+        {
+            // Connection refused, reset, or a body over MaxResponseContentBufferSize. The message holds
+            // no query string, so the key cannot leak through it.
+            LogUpstreamUnreachable(logger, ex.HttpRequestError, ex.Message);
+            return new LookupResult.Unavailable(UnavailableReason.Error);
+        }
+        catch (JsonException)
+        {
+            return Malformed();
+        }
+    }
+
+    private string RequestUri(IPAddress? address, string language)
+    {
+        // Only the normalised IPAddress text ever reaches the URL, never what the visitor typed. That
+        // text is digits, hex, dots and colons: all legal in a path segment as they are.
+        var path = address is null ? "json/" : "json/" + address;
+        var query = $"?fields={Fields}&lang={Uri.EscapeDataString(language)}";
+        var key = options.Value.Key;
+        return string.IsNullOrEmpty(key) ? path + query : path + query + "&key=" + Uri.EscapeDataString(key);
+    }
+
+    private LookupResult Map(IpApiResponse body)
+    {
+        if (string.Equals(body.Status, "fail", StringComparison.OrdinalIgnoreCase))
+        {
+            return body.Message switch
+            {
+                "private range" => new LookupResult.Refused(RefusalReason.PrivateRange),
+                "reserved range" => new LookupResult.Refused(RefusalReason.ReservedRange),
+                "invalid query" => new LookupResult.Refused(RefusalReason.InvalidAddress),
+                _ => UnexpectedFailure(body.Message),
+            };
+        }
+
+        if (!string.Equals(body.Status, "success", StringComparison.OrdinalIgnoreCase) ||
+            !IPAddress.TryParse(body.Query, out var answered))
+        {
+            return Malformed();
+        }
+
+        var (asNumber, asOwner) = SplitAutonomousSystem(body.AutonomousSystem);
+        return new LookupResult.Found(new IpInfo
+        {
+            Address = AddressInput.Normalise(answered).ToString(),
+            Country = Blank(body.Country),
+            CountryCode = Blank(body.CountryCode),
+            Region = Blank(body.RegionName),
+            RegionCode = Blank(body.Region),
+            City = Blank(body.City),
+            PostalCode = Blank(body.Zip),
+            Latitude = body.Lat,
+            Longitude = body.Lon,
+            TimeZone = Blank(body.Timezone),
+            UtcOffsetSeconds = body.Offset,
+            Isp = Blank(body.Isp),
+            Organisation = Blank(body.Org),
+            AsNumber = asNumber,
+            AsName = Blank(body.AsName) ?? asOwner,
+            ReverseDns = Blank(body.Reverse),
+            Mobile = body.Mobile,
+            Proxy = body.Proxy,
+            Hosting = body.Hosting,
+            Provider = ProviderName,
+            FetchedAt = time.GetUtcNow(),
+        });
+    }
+
+    /// <summary>ip-api.com sends "AS15169 Google LLC" as one string.</summary>
+    private static (string? Number, string? Owner) SplitAutonomousSystem(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return (null, null);
+        }
+
+        var space = value.IndexOf(' ', StringComparison.Ordinal);
+        return space < 0 ? (value, null) : (value[..space], Blank(value[(space + 1)..]));
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static TimeSpan QuotaResetIn(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("X-Ttl", out var values) &&
+        int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(Math.Max(1, seconds))
+            : DefaultQuotaWindow;
+
+    private LookupResult.Unavailable Malformed()
+    {
+        LogMalformedAnswer(logger);
+        return new LookupResult.Unavailable(UnavailableReason.Error);
+    }
+
+    private LookupResult.Unavailable UnexpectedFailure(string? message)
+    {
+        LogUnexpectedFailure(logger, message);
+        return new LookupResult.Unavailable(UnavailableReason.Error);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ip-api.com quota exhausted; it resets in {Seconds} s")]
+    private static partial void LogQuotaExhausted(ILogger logger, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ip-api.com answered HTTP {StatusCode}")]
+    private static partial void LogUpstreamStatus(ILogger logger, int statusCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ip-api.com did not answer in time")]
+    private static partial void LogUpstreamTimeout(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ip-api.com circuit is open; failing fast")]
+    private static partial void LogCircuitOpen(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ip-api.com unreachable ({Error}): {Reason}")]
+    private static partial void LogUpstreamUnreachable(ILogger logger, HttpRequestError error, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ip-api.com sent an answer that is not the expected JSON")]
+    private static partial void LogMalformedAnswer(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ip-api.com refused the lookup: {UpstreamMessage}")]
+    private static partial void LogUnexpectedFailure(ILogger logger, string? upstreamMessage);
+}

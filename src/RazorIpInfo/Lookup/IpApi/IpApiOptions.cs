@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RazorIpInfo.Lookup.IpApi;
+
+public sealed class IpApiOptions
+{
+    public const string Section = "IpApi";
+    public const string FreeEndpoint = "http://ip-api.com";
+    public const string ProEndpoint = "https://pro.ip-api.com";
+
+    /// <summary>Where to send lookups. Empty means the free endpoint, or the pro one when a key is set.</summary>
+    [Url]
+    public string? BaseUrl { get; set; }
+
+    /// <summary>The pro API key. Only ever read from configuration; never rendered or logged.</summary>
+    public string? Key { get; set; }
+
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:30")]
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    [Range(0, 5)]
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>A normal answer is under 1 KB; anything near this is not ip-api.com talking.</summary>
+    [Range(1024, 1024 * 1024)]
+    public int MaxResponseBytes { get; set; } = 64 * 1024;
+
+    public Uri EffectiveBaseUrl => new(
+        string.IsNullOrWhiteSpace(BaseUrl) ? (string.IsNullOrEmpty(Key) ? FreeEndpoint : ProEndpoint) : BaseUrl);
+}

@@ -1,0 +1,30 @@
+namespace RazorIpInfo.Lookup;
+
+/// <summary>
+/// What is known about one IP address, whichever provider answered. Providers leave out
+/// what they do not know, so every descriptive field is optional.
+/// </summary>
+public sealed record IpInfo
+{
+    public required string Address { get; init; }
+    public string? Country { get; init; }
+    public string? CountryCode { get; init; }
+    public string? Region { get; init; }
+    public string? RegionCode { get; init; }
+    public string? City { get; init; }
+    public string? PostalCode { get; init; }
+    public double? Latitude { get; init; }
+    public double? Longitude { get; init; }
+    public string? TimeZone { get; init; }
+    public int? UtcOffsetSeconds { get; init; }
+    public string? Isp { get; init; }
+    public string? Organisation { get; init; }
+    public string? AsNumber { get; init; }
+    public string? AsName { get; init; }
+    public string? ReverseDns { get; init; }
+    public bool? Mobile { get; init; }
+    public bool? Proxy { get; init; }
+    public bool? Hosting { get; init; }
+    public required string Provider { get; init; }
+    public required DateTimeOffset FetchedAt { get; init; }
+}

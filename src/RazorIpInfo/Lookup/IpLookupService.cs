@@ -1,0 +1,31 @@
+using System.Net;
+using RazorIpInfo.Lookup.IpApi;
+
+namespace RazorIpInfo.Lookup;
+
+/// <summary>
+/// The one entry point pages and the API use to learn about an address. It refuses non-public
+/// addresses itself so that no quota is spent on answers known in advance.
+/// </summary>
+public sealed class IpLookupService(IpApiClient provider)
+{
+    public Task<LookupResult> LookupAsync(IPAddress address, string language, CancellationToken cancellationToken)
+    {
+        address = AddressInput.Normalise(address);
+        return AddressScope.Classify(address) switch
+        {
+            AddressKind.Public => provider.LookupAsync(address, language, cancellationToken),
+            AddressKind.Reserved => Task.FromResult<LookupResult>(new LookupResult.Refused(RefusalReason.ReservedRange)),
+            _ => Task.FromResult<LookupResult>(new LookupResult.Refused(RefusalReason.PrivateRange)),
+        };
+    }
+
+    /// <summary>
+    /// Looks up a visitor. One who reaches us from a local network has no public address of their own
+    /// that we can see, so they get the server's public address, which is what the internet sees of them.
+    /// </summary>
+    public Task<LookupResult> LookupVisitorAsync(VisitorAddress visitor, string language, CancellationToken cancellationToken) =>
+        visitor.IsOnLocalNetwork
+            ? provider.LookupAsync(null, language, cancellationToken)
+            : LookupAsync(visitor.Address!, language, cancellationToken);
+}

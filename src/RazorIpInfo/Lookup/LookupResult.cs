@@ -1,0 +1,37 @@
+namespace RazorIpInfo.Lookup;
+
+/// <summary>
+/// Every way a lookup can end. Providers return one of these instead of throwing, so pages and
+/// the API decide how to present a failure and no upstream exception reaches a visitor.
+/// </summary>
+public abstract record LookupResult
+{
+    private LookupResult()
+    {
+    }
+
+    /// <summary>The provider knows the address.</summary>
+    public sealed record Found(IpInfo Info) : LookupResult;
+
+    /// <summary>A definitive "no": asking again will not change the answer.</summary>
+    public sealed record Refused(RefusalReason Reason) : LookupResult;
+
+    /// <summary>The provider's quota is used up until <paramref name="RetryAfter"/> has passed.</summary>
+    public sealed record QuotaExhausted(TimeSpan RetryAfter) : LookupResult;
+
+    /// <summary>The provider could not answer now; a later attempt may succeed.</summary>
+    public sealed record Unavailable(UnavailableReason Reason) : LookupResult;
+}
+
+public enum RefusalReason
+{
+    InvalidAddress,
+    PrivateRange,
+    ReservedRange,
+}
+
+public enum UnavailableReason
+{
+    Error,
+    Timeout,
+}

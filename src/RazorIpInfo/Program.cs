@@ -1,0 +1,29 @@
+using RazorIpInfo.Api;
+using RazorIpInfo.Lookup;
+using RazorIpInfo.Personalisation;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Serve wwwroot from the build output in every environment, not only Development, so that a
+// Production-configured `dotnet run` and the tests see the same compressed, fingerprinted assets
+// as a published app. It does nothing in published output.
+builder.WebHost.UseStaticWebAssets();
+
+builder.AddTrustedProxies();
+builder.AddIpLookup();
+builder.AddIpInfoApi();
+builder.Services.AddRazorPages();
+
+var app = builder.Build();
+
+app.UseTrustedProxies();
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/Error");
+}
+
+app.MapStaticAssets();
+app.MapRazorPages().WithStaticAssets();
+app.MapIpInfoApi();
+
+app.Run();

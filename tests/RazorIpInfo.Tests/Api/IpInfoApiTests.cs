@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using RazorIpInfo.Tests.Infrastructure;
+using WireMock.ResponseBuilders;
+
+namespace RazorIpInfo.Tests.Api;
+
+public sealed class IpInfoApiTests : IDisposable
+{
+    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
+
+    public void Dispose() => upstream.Dispose();
+
+    [Fact]
+    public async Task AddressLookupReturnsTheRecordAsCamelCaseJson()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var response = await app.CreateClient().GetAsync("/api/ip-info/8.8.8.8");
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("8.8.8.8", json.GetProperty("address").GetString());
+        Assert.Equal("United States", json.GetProperty("country").GetString());
+        Assert.Equal("US", json.GetProperty("countryCode").GetString());
+        Assert.Equal("Ashburn", json.GetProperty("city").GetString());
+        Assert.Equal(-77.5, json.GetProperty("longitude").GetDouble());
+        Assert.Equal("AS15169", json.GetProperty("asNumber").GetString());
+        Assert.Equal("ip-api.com", json.GetProperty("provider").GetString());
+        Assert.True(json.GetProperty("hosting").GetBoolean());
+    }
+
+    [Fact]
+    public async Task CallerLookupUsesTheAddressTheTrustedProxyReports()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var json = await app.CreateClientFor("2001:4860:4860::8888").GetFromJsonAsync<JsonElement>("/api/ip-info");
+
+        Assert.Equal("2001:4860:4860::8888", json.GetProperty("address").GetString());
+        Assert.Equal(1, upstream.RequestsFor("2001:4860:4860::8888"));
+    }
+
+    [Fact]
+    public async Task CallerOnTheLocalNetworkGetsTheServersPublicAddress()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var json = await app.CreateClientFor("127.0.0.1").GetFromJsonAsync<JsonElement>("/api/ip-info");
+
+        Assert.Equal(IpApiEmulator.ServerAddress, json.GetProperty("address").GetString());
+    }
+
+    public static TheoryData<string, IResponseBuilder, HttpStatusCode, string> UpstreamOutcomes => new()
+    {
+        { "9.9.9.9", Response.Create().WithStatusCode(429).WithHeader("X-Rl", "0").WithHeader("X-Ttl", "42"), HttpStatusCode.TooManyRequests, "Lookup quota exhausted" },
+        { "9.9.9.9", Response.Create().WithStatusCode(500), HttpStatusCode.BadGateway, "Lookup failed" },
+        { "9.9.9.9", Response.Create().WithStatusCode(200).WithBody("not json"), HttpStatusCode.BadGateway, "Lookup failed" },
+        { "9.9.9.9", Response.Create().WithStatusCode(200).WithBodyAsJson(IpApiEmulator.Samples.GoogleDnsV4).WithDelay(5000), HttpStatusCode.GatewayTimeout, "Lookup timed out" },
+        { "9.9.9.9", Response.Create().WithStatusCode(200).WithBodyAsJson(IpApiEmulator.Samples.Fail("private range", "9.9.9.9")), HttpStatusCode.UnprocessableEntity, "Private address" },
+        { "9.9.9.9", Response.Create().WithStatusCode(200).WithBodyAsJson(IpApiEmulator.Samples.Fail("reserved range", "9.9.9.9")), HttpStatusCode.UnprocessableEntity, "Reserved address" },
+        { "9.9.9.9", Response.Create().WithStatusCode(200).WithBodyAsJson(IpApiEmulator.Samples.Fail("invalid query", "9.9.9.9")), HttpStatusCode.BadRequest, "Not an IP address" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UpstreamOutcomes))]
+    public async Task EveryUpstreamOutcomeBecomesAProblemDetailsStatus(string address, IResponseBuilder answer, HttpStatusCode expected, string title)
+    {
+        upstream.Respond(address, answer);
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var response = await app.CreateClient().GetAsync("/api/ip-info/" + address);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(title, problem.GetProperty("title").GetString());
+        Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+        if (expected == HttpStatusCode.TooManyRequests)
+        {
+            Assert.Equal(TimeSpan.FromSeconds(42), response.Headers.RetryAfter!.Delta);
+        }
+    }
+
+    [Theory]
+    [InlineData("10.1.2.3", "Private address")]
+    [InlineData("100.64.0.1", "Private address")]
+    [InlineData("203.0.113.7", "Reserved address")]
+    [InlineData("2001:db8::1", "Reserved address")]
+    public async Task NonPublicAddressesAre422WithoutAnUpstreamCall(string address, string title)
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var response = await app.CreateClient().GetAsync("/api/ip-info/" + address);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(title, problem.GetProperty("title").GetString());
+        Assert.Contains(address, problem.GetProperty("detail").GetString()!, StringComparison.Ordinal);
+        Assert.Empty(upstream.Requests);
+    }
+
+    [Fact]
+    public async Task OpenApiDocumentDescribesBothEndpoints()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var document = await app.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/ip-info", paths);
+        Assert.Contains(paths, p => p.StartsWith("/api/ip-info/{", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,89 @@
+using RazorIpInfo.Tests.Infrastructure;
+using WireMock.ResponseBuilders;
+
+namespace RazorIpInfo.Tests.Lookup;
+
+public sealed class IpApiClientTests : IDisposable
+{
+    private const string Key = "pro-key-4f1c9e0d7b";
+
+    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
+
+    public void Dispose() => upstream.Dispose();
+
+    [Fact]
+    public async Task AsksForAnExplicitFieldListAndALanguage()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        await app.CreateClient().GetAsync("/?ip=8.8.8.8");
+
+        var query = upstream.Requests.Single().RequestMessage!.Query!;
+        // WireMock splits a comma-separated value into its parts.
+        var fields = query["fields"].SelectMany(v => v.Split(','));
+        Assert.Superset(new HashSet<string> { "status", "message", "query", "country", "city", "isp", "as", "timezone" }, fields.ToHashSet());
+        Assert.Equal("en", query["lang"].Single());
+        Assert.False(query.ContainsKey("key"));
+    }
+
+    [Fact]
+    public async Task QuotaExhaustedIsNotRetried()
+    {
+        upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(429).WithHeader("X-Rl", "0").WithHeader("X-Ttl", "30"));
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        await app.CreateClient().GetAsync("/?ip=9.9.9.9");
+
+        Assert.Equal(1, upstream.RequestsFor("9.9.9.9"));
+    }
+
+    [Fact]
+    public async Task DefinitiveFailIsNotRetried()
+    {
+        upstream.Answer("9.9.9.9", IpApiEmulator.Samples.Fail("reserved range", "9.9.9.9"));
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        await app.CreateClient().GetAsync("/?ip=9.9.9.9");
+
+        Assert.Equal(1, upstream.RequestsFor("9.9.9.9"));
+    }
+
+    [Fact]
+    public async Task ServerErrorIsRetriedBeforeGivingUp()
+    {
+        upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(503));
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        await app.CreateClient().GetAsync("/?ip=9.9.9.9");
+
+        Assert.Equal(3, upstream.RequestsFor("9.9.9.9"));
+    }
+
+    [Fact]
+    public async Task KeyIsSentUpstreamButNeverShownOrLogged()
+    {
+        upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(500));
+        await using var app = new RazorIpInfoFactory(upstream);
+        app.Settings["IpApi:Key"] = Key;
+        await using var unreachable = new RazorIpInfoFactory(upstream);
+        unreachable.Settings["IpApi:Key"] = Key;
+        unreachable.Settings["IpApi:BaseUrl"] = IpApiEmulator.ClosedPortUrl();
+
+        var outputs = new List<string>();
+        foreach (var client in new[] { app.CreateClientFor("8.8.8.8"), unreachable.CreateClientFor("8.8.8.8") })
+        {
+            foreach (var url in new[] { "/", "/?ip=9.9.9.9", "/api/ip-info/8.8.8.8", "/api/ip-info/9.9.9.9" })
+            {
+                outputs.Add(await (await client.GetAsync(url)).Content.ReadAsStringAsync());
+            }
+        }
+
+        Assert.NotEmpty(upstream.Requests);
+        Assert.All(upstream.Requests, r => Assert.Equal(Key, r.RequestMessage!.Query!["key"].Single()));
+        Assert.All(outputs, output => Assert.DoesNotContain(Key, output, StringComparison.Ordinal));
+        var logs = app.Logs.GetSnapshot().Concat(unreachable.Logs.GetSnapshot()).ToList();
+        Assert.Contains(logs, log => log.Category!.StartsWith("System.Net.Http.HttpClient", StringComparison.Ordinal));
+        Assert.All(logs, log => Assert.DoesNotContain(Key, log.Message, StringComparison.Ordinal));
+        Assert.All(logs, log => Assert.DoesNotContain(Key, log.Exception?.ToString() ?? "", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,192 @@
+using System.Net;
+using AngleSharp.Dom;
+using RazorIpInfo.Tests.Infrastructure;
+using WireMock.ResponseBuilders;
+
+namespace RazorIpInfo.Tests.Pages;
+
+public sealed class IndexPageTests : IDisposable
+{
+    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
+
+    public void Dispose() => upstream.Dispose();
+
+    [Fact]
+    public async Task FirstResponseAlreadyHoldsTheVisitorsCard()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var response = await app.CreateClientFor("8.8.8.8").GetAsync("/");
+        var page = await Html.ParseAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("8.8.8.8", page.CardAddress());
+        var facts = page.Facts();
+        Assert.Equal("United States (US)", facts["Country"]);
+        Assert.Equal("Virginia (VA)", facts["Region"]);
+        Assert.Equal("Ashburn", facts["City"]);
+        Assert.Equal("20149", facts["Postal code"]);
+        Assert.Equal("39.0300, -77.5000", facts["Coordinates"]);
+        Assert.Equal("America/New_York (UTC−05:00)", facts["Time zone"]);
+        Assert.Equal("Google LLC", facts["ISP"]);
+        Assert.Equal("Google Public DNS", facts["Organisation"]);
+        Assert.Equal("AS15169 · GOOGLE", facts["AS"]);
+        Assert.Equal("dns.google", facts["Reverse DNS"]);
+        Assert.Equal("Hosting or data centre", facts["Network"]);
+        Assert.Contains("Local time", facts.Keys);
+        Assert.Contains("ip-api.com", page.Card().QuerySelector(".provenance")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LocalTimeIsTheTimeAtTheAddressesTimeZone()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var page = await app.CreateClient().GetDocumentAsync("/?ip=8.8.8.8");
+
+        var time = page.Card().QuerySelector(".fact time")!.GetAttribute("datetime")!;
+        var local = DateTimeOffset.Parse(time, System.Globalization.CultureInfo.InvariantCulture);
+        var newYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        Assert.Equal(newYork.GetUtcOffset(local), local.Offset);
+        Assert.InRange(local - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(-1), TimeSpan.FromMinutes(1));
+    }
+
+    [Fact]
+    public async Task VisitorOnTheLocalNetworkSeesTheServersPublicAddress()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var page = await app.CreateClientFor("192.168.1.20").GetDocumentAsync("/");
+
+        Assert.Equal(IpApiEmulator.ServerAddress, page.CardAddress());
+        Assert.Equal("London", page.Facts()["City"]);
+        Assert.Contains("local network", page.Card().QuerySelector(".note")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(1, upstream.RequestsFor(null));
+        Assert.Equal(0, upstream.RequestsFor("192.168.1.20"));
+    }
+
+    [Fact]
+    public async Task LookupFormRendersTheEnteredAddressesCard()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var page = await app.CreateClientFor("8.8.8.8").GetDocumentAsync("/?ip=2001:4860:4860::8888");
+
+        Assert.Equal("2001:4860:4860::8888", page.CardAddress());
+        Assert.Equal("Mountain View", page.Facts()["City"]);
+        Assert.Equal("IP address", page.Card().QuerySelector(".eyebrow")!.TextContent.Trim());
+        Assert.Equal("2001:4860:4860::8888", page.QuerySelector<AngleSharp.Html.Dom.IHtmlInputElement>("form.lookup input[name=ip]")!.Value);
+    }
+
+    [Fact]
+    public async Task InvalidAddressIsA400WithAMessageNextToTheFieldAndNoUpstreamCall()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var response = await app.CreateClient().GetAsync("/?ip=999.1.1.1");
+        var page = await Html.ParseAsync(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var field = page.QuerySelector("#ip")!;
+        Assert.Equal("true", field.GetAttribute("aria-invalid"));
+        Assert.Contains("ip-error", field.GetAttribute("aria-describedby")!, StringComparison.Ordinal);
+        Assert.Equal("That is not an IP address.", page.QuerySelector("#ip-error")!.TextContent.Trim());
+        Assert.Equal("That is not an IP address", page.CardTitle());
+        Assert.Empty(upstream.Requests);
+    }
+
+    [Theory]
+    [InlineData("192.168.1.1", "private")]
+    [InlineData("10.0.0.1", "private")]
+    [InlineData("fe80::1", "private")]
+    [InlineData("192.0.2.1", "reserved")]
+    [InlineData("ff02::1", "reserved")]
+    public async Task NonPublicAddressIsExplainedWithoutAnUpstreamCall(string address, string explanation)
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var response = await app.CreateClient().GetAsync("/?ip=" + Uri.EscapeDataString(address));
+        var page = await Html.ParseAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(address, page.CardAddress());
+        Assert.Contains(explanation, page.Card().TextContent, StringComparison.Ordinal);
+        Assert.Empty(upstream.Requests);
+    }
+
+    public static TheoryData<string, int, string> UpstreamFailures => new()
+    {
+        { "500", 500, "The lookup failed" },
+        { "malformed JSON", 200, "The lookup failed" },
+        { "oversized JSON", 200, "The lookup failed" },
+        { "too slow", 200, "The lookup took too long" },
+        { "quota exhausted", 429, "Too many lookups right now" },
+        { "unexpected fail message", 200, "The lookup failed" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UpstreamFailures))]
+    public async Task UpstreamFailureStillRendersThePageWithAnErrorCardAndARetryLink(string failure, int status, string title)
+    {
+        upstream.Respond("9.9.9.9", failure switch
+        {
+            "malformed JSON" => Response.Create().WithStatusCode(status).WithBody("{\"status\":\"success\",\"query\":"),
+            "oversized JSON" => Response.Create().WithStatusCode(status).WithBody(
+                "{\"status\":\"success\",\"query\":\"9.9.9.9\",\"isp\":\"" + new string('x', 100_000) + "\"}"),
+            "too slow" => Response.Create().WithStatusCode(status).WithBodyAsJson(IpApiEmulator.Samples.GoogleDnsV4).WithDelay(5000),
+            "quota exhausted" => Response.Create().WithStatusCode(status).WithHeader("X-Rl", "0").WithHeader("X-Ttl", "42"),
+            "unexpected fail message" => Response.Create().WithStatusCode(status).WithBodyAsJson(IpApiEmulator.Samples.Fail("SSL unavailable", "9.9.9.9")),
+            _ => Response.Create().WithStatusCode(status),
+        });
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var response = await app.CreateClient().GetAsync("/?ip=9.9.9.9");
+        var page = await Html.ParseAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(title, page.CardTitle());
+        Assert.Equal("/?ip=9.9.9.9", page.Card().QuerySelector("a.button")!.GetAttribute("href"));
+        if (failure == "quota exhausted")
+        {
+            Assert.Contains("Try again in 42 seconds", page.Card().TextContent, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task UnreachableUpstreamStillRendersThePage()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        app.Settings["IpApi:BaseUrl"] = IpApiEmulator.ClosedPortUrl();
+
+        var response = await app.CreateClient().GetAsync("/?ip=8.8.8.8");
+        var page = await Html.ParseAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("The lookup failed", page.CardTitle());
+    }
+
+    [Fact]
+    public async Task UpstreamTextContainingHtmlIsShownAsText()
+    {
+        const string hostileIsp = "<script>alert('x')</script><img src=x onerror=alert(1)>Evil ISP";
+        upstream.Answer("9.9.9.9", new { status = "success", query = "9.9.9.9", isp = hostileIsp, city = "<b>Town</b>" });
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var page = await app.CreateClient().GetDocumentAsync("/?ip=9.9.9.9");
+
+        Assert.Equal(hostileIsp, page.Facts()["ISP"]);
+        Assert.Equal("<b>Town</b>", page.Facts()["City"]);
+        Assert.Empty(page.Card().QuerySelectorAll("script, img, b"));
+    }
+
+    [Fact]
+    public async Task FieldsTheProviderDoesNotKnowAreLeftOut()
+    {
+        upstream.Answer("9.9.9.9", new { status = "success", query = "9.9.9.9", country = "Switzerland", countryCode = "CH" });
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var page = await app.CreateClient().GetDocumentAsync("/?ip=9.9.9.9");
+
+        Assert.Equal(["Country"], page.Facts().Keys);
+    }
+}
