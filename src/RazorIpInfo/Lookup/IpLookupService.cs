@@ -1,13 +1,11 @@
 using System.Net;
-using RazorIpInfo.Lookup.IpApi;
-
 namespace RazorIpInfo.Lookup;
 
 /// <summary>
 /// The one entry point pages and the API use to learn about an address. It refuses non-public
 /// addresses itself so that no quota is spent on answers known in advance.
 /// </summary>
-public sealed class IpLookupService(IpApiClient provider)
+public sealed class IpLookupService(IIpInfoProvider provider)
 {
     public Task<LookupResult> LookupAsync(IPAddress address, string language, CancellationToken cancellationToken)
     {

@@ -39,6 +39,7 @@ public static class LookupServiceCollectionExtensions
                     options.MaxRetries > 0 && IsRetryable(args.Outcome));
             });
 
+        builder.Services.AddTransient<IIpInfoProvider>(services => services.GetRequiredService<IpApiClient>());
         builder.Services.AddTransient<IpLookupService>();
         return builder;
     }

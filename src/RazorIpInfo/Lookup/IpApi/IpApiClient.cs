@@ -16,9 +16,11 @@ public sealed partial class IpApiClient(
     HttpClient http,
     IOptions<IpApiOptions> options,
     TimeProvider time,
-    ILogger<IpApiClient> logger)
+    ILogger<IpApiClient> logger) : IIpInfoProvider
 {
     public const string ProviderName = "ip-api.com";
+
+    public string Name => ProviderName;
 
     internal const string Fields =
         "status,message,query,country,countryCode,region,regionName,city,zip,lat,lon,timezone,offset," +
@@ -26,7 +28,6 @@ public sealed partial class IpApiClient(
 
     private static readonly TimeSpan DefaultQuotaWindow = TimeSpan.FromMinutes(1);
 
-    /// <summary>Looks up <paramref name="address"/>, or the server's own public address when it is null.</summary>
     public async Task<LookupResult> LookupAsync(IPAddress? address, string language, CancellationToken cancellationToken)
     {
         try
