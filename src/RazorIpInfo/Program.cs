@@ -1,6 +1,7 @@
 using RazorIpInfo.Api;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Personalisation;
+using RazorIpInfo.Protection;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,16 +13,19 @@ builder.WebHost.UseStaticWebAssets();
 builder.AddTrustedProxies();
 builder.AddIpLookup();
 builder.AddIpInfoApi();
+builder.AddInboundRateLimits();
+builder.AddHealth();
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
 
 app.UseTrustedProxies();
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error");
-}
+app.UseErrorPages();
+app.UseSecurityHeaders();
+app.UseRouting(); // after the error pages, so that their re-executed requests are routed afresh
+app.UseRateLimiter();
 
+app.MapHealth();
 app.MapStaticAssets();
 app.MapRazorPages().WithStaticAssets();
 app.MapIpInfoApi();

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using RazorIpInfo.Lookup;
+using RazorIpInfo.Protection;
 
 namespace RazorIpInfo.Api;
 
@@ -19,7 +20,9 @@ public static class IpInfoApi
     {
         app.MapOpenApi();
 
-        var api = app.MapGroup("/api/ip-info").WithTags("IP information");
+        var api = app.MapGroup("/api/ip-info")
+            .WithTags("IP information")
+            .RequireRateLimiting(RateLimits.Policy);
 
         api.MapGet("/", GetCallerAsync)
             .WithName("GetCallerIpInfo")
