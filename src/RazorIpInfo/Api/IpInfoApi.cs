@@ -66,7 +66,8 @@ public static class IpInfoApi
             case LookupResult.QuotaExhausted quota:
                 var seconds = (int)Math.Ceiling(quota.RetryAfter.TotalSeconds);
                 context.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
-                return Problem(StatusCodes.Status429TooManyRequests, "Lookup quota exhausted",
+                // 503, not 429: the caller did nothing wrong; the service we depend on is busy.
+                return Problem(StatusCodes.Status503ServiceUnavailable, "Lookup quota exhausted",
                     $"The IP information service has no lookups left for now. Try again in {seconds} s.");
 
             case LookupResult.Refused { Reason: RefusalReason.InvalidAddress }:

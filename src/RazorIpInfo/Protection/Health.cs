@@ -14,7 +14,8 @@ public static class Health
 
     public static IHostApplicationBuilder AddHealth(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHealthChecks();
+        builder.Services.AddHealthChecks()
+            .AddCheck<UpstreamHealthCheck>("upstream", tags: [ReadyTag]);
         return builder;
     }
 
