@@ -6,8 +6,14 @@
     return document.getElementById("request-error");
   };
 
+  // hx-disabled-elt disables the pressed button, which drops keyboard focus to the page; it goes
+  // back to the button (or its replacement, by id) when the request is over.
+  var focusedId = null;
+
   // Screen readers hear that the card is being replaced; htmx only sets classes.
   document.addEventListener("htmx:beforeRequest", function (event) {
+    var active = document.activeElement;
+    focusedId = active && active.id && event.detail.elt.contains(active) ? active.id : null;
     var target = event.detail.target;
     if (target) {
       target.setAttribute("aria-busy", "true");
@@ -23,6 +29,12 @@
     if (target) {
       target.removeAttribute("aria-busy");
     }
+    var active = document.activeElement;
+    var focused = focusedId && document.getElementById(focusedId);
+    if (focused && (!active || active === document.body)) {
+      focused.focus({ preventScroll: true });
+    }
+    focusedId = null;
   });
 
   // htmx snapshots the page for Back before it swaps, while the request is still in flight.
