@@ -21,6 +21,9 @@ public sealed class IndexModel(IpLookupService lookup) : PageModel
 
     public IpCardModel Card { get; private set; } = null!;
 
+    /// <summary>The window title, also sent with a lookup's fragment so that htmx updates it.</summary>
+    public string Title => Card.Query is { } query ? $"{query} — RazorIpInfo" : "What is my IP? — RazorIpInfo";
+
     public bool InvalidAddress => Card.Result is LookupResult.Refused { Reason: RefusalReason.InvalidAddress };
 
     /// <summary>The address of the full page that shows this card, as a visitor would bookmark it.</summary>

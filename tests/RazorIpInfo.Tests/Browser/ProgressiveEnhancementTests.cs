@@ -77,6 +77,7 @@ public sealed partial class ProgressiveEnhancementTests(BrowserSite site)
         var fragment = await new HtmlParser().ParseDocumentAsync(await response.TextAsync());
         Assert.Null(fragment.Doctype);
         Assert.Empty(fragment.Head!.Children);
+        Assert.Null(fragment.QuerySelector("title"));
         Assert.Empty(fragment.QuerySelectorAll("header, main, footer"));
         Assert.Equal(address, fragment.Card().QuerySelector(".address")!.TextContent.Trim());
         Assert.True(await tab.IsSameNodeAsync("form.lookup"), "The lookup form was replaced: the page reloaded.");
@@ -128,6 +129,7 @@ public sealed partial class ProgressiveEnhancementTests(BrowserSite site)
         await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == "/?ip=8.8.8.8");
         await Expect(tab.CardAddress).ToHaveTextAsync("8.8.8.8");
         await Expect(tab.Field).ToBeFocusedAsync();
+        await Expect(page).ToHaveTitleAsync("8.8.8.8 — RazorIpInfo");
 
         await tab.Field.FillAsync("2001:4860:4860::8888");
         await tab.LookupButton.ClickAsync();
@@ -143,6 +145,7 @@ public sealed partial class ProgressiveEnhancementTests(BrowserSite site)
         await page.GoBackAsync();
         await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == "/");
         await Expect(tab.CardAddress).ToHaveTextAsync(IpApiEmulator.ServerAddress);
+        await Expect(page).ToHaveTitleAsync("What is my IP? — RazorIpInfo");
 
         await page.GoForwardAsync();
         await Expect(tab.CardAddress).ToHaveTextAsync("8.8.8.8");
