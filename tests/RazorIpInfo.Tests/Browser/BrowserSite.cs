@@ -142,7 +142,9 @@ public sealed record Look(bool Dark, int Width)
     public override string ToString() => $"{(Dark ? "dark" : "light")}-{Width}";
 }
 
-[CollectionDefinition(Name)]
+// Chromium is heavy for a two-core machine: browser tests run on their own, after the others, so
+// that neither pushes the other's upstream calls past their short test timeouts.
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class BrowserTestGroup : ICollectionFixture<BrowserSite>
 {
     public const string Name = "Browser";

@@ -39,6 +39,9 @@ public sealed class BrowserTab : IAsyncDisposable
 
     public ILocator Card => Page.Locator("#ip-card");
 
+    /// <summary>The polite live region around the card; it stays while the card is replaced.</summary>
+    public ILocator CardRegion => Page.Locator("[aria-live=polite]:has(> #ip-card)");
+
     public ILocator CardAddress => Page.Locator("#ip-card .address");
 
     public ILocator CardTitle => Page.Locator("#ip-card h2");

@@ -83,7 +83,7 @@ public sealed partial class ProgressiveEnhancementTests(BrowserSite site)
         Assert.True(await tab.IsSameNodeAsync("form.lookup"), "The lookup form was replaced: the page reloaded.");
         Assert.True(await tab.IsSameNodeAsync("h1"), "The heading was replaced: the page reloaded.");
         Assert.Equal("/?ip=" + address, new Uri(page.Url).PathAndQuery);
-        await Expect(tab.Card).Not.ToHaveAttributeAsync("aria-busy", "true");
+        await Expect(tab.CardRegion).Not.ToHaveAttributeAsync("aria-busy", "true");
         await Expect(tab.RefreshButton).ToBeFocusedAsync();
         Assert.Empty(tab.ConsoleErrors);
     }
@@ -106,11 +106,11 @@ public sealed partial class ProgressiveEnhancementTests(BrowserSite site)
 
         await Expect(tab.RefreshButton).ToBeDisabledAsync();
         await Expect(tab.RefreshButton).ToHaveAccessibleNameAsync("Loading…");
-        await Expect(tab.Card).ToHaveAttributeAsync("aria-busy", "true");
+        await Expect(tab.CardRegion).ToHaveAttributeAsync("aria-busy", "true");
         release.SetResult();
         await Expect(tab.RefreshButton).ToBeEnabledAsync();
         await Expect(tab.RefreshButton).ToHaveAccessibleNameAsync("Refresh");
-        await Expect(tab.Card).Not.ToHaveAttributeAsync("aria-busy", "true");
+        await Expect(tab.CardRegion).Not.ToHaveAttributeAsync("aria-busy", "true");
         Assert.Empty(tab.ConsoleErrors);
     }
 
@@ -197,7 +197,7 @@ public sealed partial class ProgressiveEnhancementTests(BrowserSite site)
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("could not be updated");
         await Expect(tab.CardAddress).ToHaveTextAsync(IpApiEmulator.ServerAddress);
         await Expect(tab.RefreshButton).ToBeEnabledAsync();
-        await Expect(tab.Card).Not.ToHaveAttributeAsync("aria-busy", "true");
+        await Expect(tab.CardRegion).Not.ToHaveAttributeAsync("aria-busy", "true");
 
         // Once the server answers again, the message goes with the next request.
         await page.UnrouteAllAsync();

@@ -29,6 +29,9 @@ public sealed class CardFragmentTests : IDisposable
         Assert.Null(document.Doctype);
         Assert.Empty(document.QuerySelectorAll("header, footer, main, script, link, meta"));
         Assert.NotNull(document.QuerySelector("#ip-card"));
+
+        // The page's live region stays in place and announces the swapped card; a new one would not be heard.
+        Assert.Empty(document.QuerySelectorAll("[aria-live]"));
     }
 
     private static void AssertIsFullPage(IDocument document)
@@ -36,7 +39,7 @@ public sealed class CardFragmentTests : IDisposable
         Assert.NotNull(document.Doctype);
         Assert.NotNull(document.QuerySelector("head > title"));
         Assert.NotNull(document.QuerySelector("header.site-header"));
-        Assert.NotNull(document.QuerySelector("main #ip-card"));
+        Assert.Equal("polite", document.QuerySelector("main #ip-card")!.ParentElement!.GetAttribute("aria-live"));
         Assert.NotNull(document.QuerySelector("main form.lookup"));
     }
 

@@ -10,13 +10,17 @@
   // back to the button (or its replacement, by id) when the request is over.
   var focusedId = null;
 
-  // Screen readers hear that the card is being replaced; htmx only sets classes.
+  // Screen readers hear that the card is being replaced, and its new content once, when it is
+  // complete: the live region around the card is busy meanwhile. htmx only sets classes.
+  var busy = null;
+
   document.addEventListener("htmx:beforeRequest", function (event) {
     var active = document.activeElement;
     focusedId = active && active.id && event.detail.elt.contains(active) ? active.id : null;
     var target = event.detail.target;
     if (target) {
-      target.setAttribute("aria-busy", "true");
+      busy = target.closest("[aria-live]") || target;
+      busy.setAttribute("aria-busy", "true");
     }
     var message = requestError();
     if (message) {
@@ -24,10 +28,10 @@
     }
   });
 
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var target = event.detail.target;
-    if (target) {
-      target.removeAttribute("aria-busy");
+  document.addEventListener("htmx:afterRequest", function () {
+    if (busy) {
+      busy.removeAttribute("aria-busy");
+      busy = null;
     }
     var active = document.activeElement;
     var focused = focusedId && document.getElementById(focusedId);
