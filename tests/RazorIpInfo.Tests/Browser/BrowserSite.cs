@@ -1,0 +1,175 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using RazorIpInfo.Tests.Infrastructure;
+
+namespace RazorIpInfo.Tests.Browser;
+
+/// <summary>
+/// The site on real Kestrel with a strict Content-Security-Policy, the upstream emulated on loopback,
+/// and Debian's Chromium driven by Playwright. Shared by every browser test; each test opens its own
+/// browser context.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes fixtures through IAsyncLifetime.DisposeAsync.")]
+public sealed class BrowserSite : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    /// <summary>What a strict deployment would send; the page must run under it without a violation.</summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync",
+    ];
+
+    private RazorIpInfoFactory? factory;
+    private WebApplicationFactory<Program>? site;
+    private IPlaywright? playwright;
+
+    public IpApiEmulator Upstream { get; } = IpApiEmulator.Start();
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    /// <summary>Browser tests run wherever Chromium is installed, and in CI always (they fail there without it).</summary>
+    public static bool CanRun =>
+        File.Exists(ChromiumPath) || string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            // Skipped tests need nothing; in CI they run, and fail here.
+            if (CanRun)
+            {
+                throw new InvalidOperationException(
+                    $"Browser tests need Debian's Chromium at {ChromiumPath} (apt-get install chromium); CI=true makes its absence a failure.");
+            }
+
+            return;
+        }
+
+        factory = new RazorIpInfoFactory(Upstream);
+
+        // A browser and other test runs share the machine: no upstream answer should time out here.
+        factory.Settings["IpApi:AttemptTimeout"] = "00:00:10";
+        factory.Settings["IpApi:TotalTimeout"] = "00:00:20";
+        site = factory.WithWebHostBuilder(builder => builder.ConfigureServices(services =>
+            services.AddTransient<IStartupFilter, ContentSecurityPolicyFilter>()));
+        site.UseKestrel(0);
+        site.StartServer();
+        var addresses = site.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        BaseUrl = new Uri(addresses.Addresses.First());
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+        Directory.CreateDirectory(ScreenshotFolder);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        playwright?.Dispose();
+        if (site is not null)
+        {
+            await site.DisposeAsync();
+        }
+
+        if (factory is not null)
+        {
+            await factory.DisposeAsync();
+        }
+
+        Upstream.Dispose();
+    }
+
+    /// <summary>A fresh browser context (no cookies, no htmx history cache) showing one tab.</summary>
+    public async Task<BrowserTab> OpenAsync(Look look, bool javaScript = true)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl.ToString(),
+            JavaScriptEnabled = javaScript,
+            ColorScheme = look.Dark ? ColorScheme.Dark : ColorScheme.Light,
+            ViewportSize = new ViewportSize { Width = look.Width, Height = look.Width < 600 ? 844 : 900 },
+            IsMobile = look.Width < 600,
+            HasTouch = look.Width < 600,
+        });
+        return await BrowserTab.OpenAsync(context, look);
+    }
+
+    private sealed class ContentSecurityPolicyFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                context.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
+}
+
+/// <summary>A colour scheme and a window width, as a person would see the page.</summary>
+public sealed record Look(bool Dark, int Width)
+{
+    public static readonly Look DesktopLight = new(Dark: false, Width: 1280);
+
+    public static readonly Look PhoneDark = new(Dark: true, Width: 390);
+
+    public override string ToString() => $"{(Dark ? "dark" : "light")}-{Width}";
+}
+
+// Chromium is heavy for a two-core machine: browser tests run on their own, after the others, so
+// that neither pushes the other's upstream calls past their short test timeouts.
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrowserTestGroup : ICollectionFixture<BrowserSite>
+{
+    public const string Name = "Browser";
+}
+
+/// <summary>A test that drives Chromium: skipped on a developer machine without it, never in CI.</summary>
+public sealed class BrowserFactAttribute : FactAttribute
+{
+    public BrowserFactAttribute()
+    {
+        if (!BrowserSite.CanRun)
+        {
+            Skip = $"{BrowserSite.ChromiumPath} is not installed (apt-get install chromium).";
+        }
+    }
+}
+
+/// <inheritdoc cref="BrowserFactAttribute"/>
+public sealed class BrowserTheoryAttribute : TheoryAttribute
+{
+    public BrowserTheoryAttribute()
+    {
+        if (!BrowserSite.CanRun)
+        {
+            Skip = $"{BrowserSite.ChromiumPath} is not installed (apt-get install chromium).";
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.Playwright;
+
+namespace RazorIpInfo.Tests.Browser;
+
+/// <summary>One tab in its own context, with everything the console said and a screenshot helper.</summary>
+public sealed class BrowserTab : IAsyncDisposable
+{
+    private readonly IBrowserContext context;
+    private readonly Look look;
+
+    private BrowserTab(IBrowserContext context, IPage page, Look look)
+    {
+        this.context = context;
+        this.look = look;
+        Page = page;
+        page.Console += (_, message) =>
+        {
+            if (message.Type is "error" or "warning")
+            {
+                lock (ConsoleErrors)
+                {
+                    ConsoleErrors.Add($"{message.Type}: {message.Text}");
+                }
+            }
+        };
+        page.PageError += (_, error) =>
+        {
+            lock (ConsoleErrors)
+            {
+                ConsoleErrors.Add("uncaught: " + error);
+            }
+        };
+    }
+
+    public IPage Page { get; }
+
+    /// <summary>Console errors and warnings (CSP violations among them) and uncaught exceptions.</summary>
+    public List<string> ConsoleErrors { get; } = [];
+
+    public ILocator Card => Page.Locator("#ip-card");
+
+    /// <summary>The polite live region around the card; it stays while the card is replaced.</summary>
+    public ILocator CardRegion => Page.Locator("[aria-live=polite]:has(> #ip-card)");
+
+    public ILocator CardAddress => Page.Locator("#ip-card .address");
+
+    public ILocator CardTitle => Page.Locator("#ip-card h2");
+
+    public ILocator Field => Page.Locator("#ip");
+
+    public ILocator RefreshButton => Page.Locator("#ip-card form.refresh button");
+
+    public ILocator LookupButton => Page.Locator("form.lookup button[type=submit]");
+
+    public static async Task<BrowserTab> OpenAsync(IBrowserContext context, Look look) =>
+        new(context, await context.NewPageAsync(), look);
+
+    /// <summary>Marks a DOM node with a JavaScript property that survives only if the node itself does.</summary>
+    public Task TagAsync(string selector) =>
+        Page.EvalOnSelectorAsync(selector, "element => { element.survivor = true; }");
+
+    public Task<bool> IsSameNodeAsync(string selector) =>
+        Page.EvalOnSelectorAsync<bool>(selector, "element => element.survivor === true");
+
+    public async Task ScreenshotAsync(string state) =>
+        await Page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(BrowserSite.ScreenshotFolder, $"{state}-{look}.png"),
+            FullPage = true,
+
+            // Hiding the caret injects a <style>, which the site's Content-Security-Policy refuses.
+            Caret = ScreenshotCaret.Initial,
+        });
+
+    public async ValueTask DisposeAsync() => await context.DisposeAsync();
+}

@@ -1,0 +1,117 @@
+using Microsoft.Playwright;
+using RazorIpInfo.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace RazorIpInfo.Tests.Browser;
+
+/// <summary>
+/// Every state of the page in light and dark, on a phone and a desktop: nothing runs off the side,
+/// nothing is reported to the console, and a screenshot of each lands in the test output's
+/// screenshots/ folder for a person to look at.
+/// </summary>
+[Collection(BrowserTestGroup.Name)]
+[Trait("Category", "Browser")]
+public sealed class LooksTests(BrowserSite site)
+{
+    public static TheoryData<bool, int> Looks => new()
+    {
+        { false, 390 },
+        { true, 390 },
+        { false, 1280 },
+        { true, 1280 },
+    };
+
+    private static async Task AssertFitsTheWindowAsync(BrowserTab tab, string state)
+    {
+        var overflow = await tab.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        Assert.True(overflow <= 0, $"{state}: the page is {overflow}px wider than the window.");
+    }
+
+    private static async Task CaptureAsync(BrowserTab tab, string state)
+    {
+        await AssertFitsTheWindowAsync(tab, state);
+        await tab.ScreenshotAsync(state);
+    }
+
+    [BrowserTheory]
+    [MemberData(nameof(Looks))]
+    public async Task EveryStateFitsTheWindowInLightAndDark(bool dark, int width)
+    {
+        var look = new Look(dark, width);
+        await using var tab = await site.OpenAsync(look);
+        var page = tab.Page;
+
+        await page.GotoAsync("/");
+        await Expect(tab.CardAddress).ToHaveTextAsync(IpApiEmulator.ServerAddress);
+        await CaptureAsync(tab, "visitor");
+
+        var release = new TaskCompletionSource();
+        await page.RouteAsync(url => url.Contains("handler=Card", StringComparison.Ordinal), async route =>
+        {
+            await release.Task;
+            await route.ContinueAsync();
+        });
+        await tab.RefreshButton.ClickAsync();
+        await Expect(tab.RefreshButton).ToHaveAccessibleNameAsync("Loading…");
+        await page.Mouse.MoveAsync(0, 0);
+        await CaptureAsync(tab, "loading");
+        release.SetResult();
+        await Expect(tab.RefreshButton).ToHaveAccessibleNameAsync("Refresh");
+        await page.UnrouteAllAsync();
+
+        await tab.Field.FillAsync("2001:4860:4860::8888");
+        await tab.Field.PressAsync("Enter");
+        await Expect(tab.CardAddress).ToHaveTextAsync("2001:4860:4860::8888");
+        await CaptureAsync(tab, "lookup-ipv6");
+
+        await tab.Field.FillAsync("192.168.1.1");
+        await tab.Field.PressAsync("Enter");
+        await Expect(tab.CardAddress).ToHaveTextAsync("192.168.1.1");
+        await CaptureAsync(tab, "private-address");
+
+        await tab.Field.FillAsync("not an address");
+        await tab.Field.PressAsync("Enter");
+        await Expect(page.Locator("#ip-error")).ToBeVisibleAsync();
+        await CaptureAsync(tab, "bad-address");
+        Assert.Empty(tab.ConsoleErrors);
+
+        await tab.Field.FillAsync("8.8.8.8");
+        await page.RouteAsync(url => url.Contains("handler=Card", StringComparison.Ordinal), route => route.AbortAsync("connectionrefused"));
+        await tab.Field.PressAsync("Enter");
+        await Expect(page.Locator("#request-error")).ToBeVisibleAsync();
+        await CaptureAsync(tab, "network-error");
+    }
+
+    [BrowserTheory]
+    [MemberData(nameof(Looks))]
+    public async Task UpstreamFailureCardFitsTheWindowInLightAndDark(bool dark, int width)
+    {
+        site.Upstream.Respond(UnansweredAddress, WireMock.ResponseBuilders.Response.Create().WithStatusCode(500));
+        await using var tab = await site.OpenAsync(new Look(dark, width));
+
+        await tab.Page.GotoAsync("/?ip=" + UnansweredAddress);
+        await Expect(tab.CardTitle).ToHaveTextAsync("The lookup failed");
+        await CaptureAsync(tab, "upstream-failed");
+
+        await tab.Page.GotoAsync("/?ip=8.8.8.8");
+        await Expect(tab.CardAddress).ToHaveTextAsync("8.8.8.8");
+        await CaptureAsync(tab, "full-page-lookup");
+        Assert.Empty(tab.ConsoleErrors);
+    }
+
+    /// <summary>The emulator answers this address with a server error, so the card explains the failure.</summary>
+    private const string UnansweredAddress = "9.9.9.10";
+
+    [BrowserFact]
+    public async Task WithoutJavaScriptNothingDependsOnIt()
+    {
+        await using var tab = await site.OpenAsync(Look.PhoneDark, javaScript: false);
+
+        await tab.Page.GotoAsync("/");
+        await Expect(tab.CardAddress).ToHaveTextAsync(IpApiEmulator.ServerAddress);
+        await Expect(tab.RefreshButton).ToHaveAccessibleNameAsync("Refresh");
+        await Expect(tab.Page.Locator("#request-error")).ToBeHiddenAsync();
+        await CaptureAsync(tab, "nojs-visitor");
+        Assert.Empty(tab.ConsoleErrors);
+    }
+}
