@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using RazorIpInfo.Lookup.Caching;
 using RazorIpInfo.Lookup.IpApi;
 
 namespace RazorIpInfo.Lookup;
@@ -39,7 +40,9 @@ public static class LookupServiceCollectionExtensions
                     options.MaxRetries > 0 && IsRetryable(args.Outcome));
             });
 
-        builder.Services.AddTransient<IIpInfoProvider>(services => services.GetRequiredService<IpApiClient>());
+        builder.AddLookupCache();
+        builder.Services.AddTransient<IIpInfoProvider>(services =>
+            services.WithLookupCache(services.GetRequiredService<IpApiClient>()));
         builder.Services.AddTransient<IpLookupService>();
         return builder;
     }

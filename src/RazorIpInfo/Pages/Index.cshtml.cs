@@ -11,6 +11,10 @@ public sealed class IndexModel(IpLookupService lookup) : PageModel
     [BindProperty(SupportsGet = true, Name = "ip")]
     public string? Ip { get; set; }
 
+    /// <summary>"1" when the card's Refresh button was used: ask for a newer answer than the cached one.</summary>
+    [BindProperty(SupportsGet = true, Name = "refresh")]
+    public string? Refresh { get; set; }
+
     public IpCardModel Card { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
@@ -24,10 +28,11 @@ public sealed class IndexModel(IpLookupService lookup) : PageModel
     private async Task<IpCardModel> LoadCardAsync(CancellationToken cancellationToken)
     {
         var language = UpstreamLanguage.Current;
+        var refresh = Refresh == "1";
         if (string.IsNullOrWhiteSpace(Ip))
         {
             var visitor = VisitorAddress.From(HttpContext);
-            var result = await lookup.LookupVisitorAsync(visitor, language, cancellationToken);
+            var result = await lookup.LookupVisitorAsync(visitor, language, refresh, cancellationToken);
             return new IpCardModel(result, Query: null, VisitorOnLocalNetwork: visitor.IsOnLocalNetwork);
         }
 
@@ -36,6 +41,6 @@ public sealed class IndexModel(IpLookupService lookup) : PageModel
             return new IpCardModel(new LookupResult.Refused(RefusalReason.InvalidAddress), Query: null);
         }
 
-        return new IpCardModel(await lookup.LookupAsync(address, language, cancellationToken), Query: address.ToString());
+        return new IpCardModel(await lookup.LookupAsync(address, language, refresh, cancellationToken), Query: address.ToString());
     }
 }
