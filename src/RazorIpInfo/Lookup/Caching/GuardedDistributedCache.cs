@@ -88,7 +88,9 @@ internal sealed partial class GuardedDistributedCache : IDistributedCache
                 {
                     try
                     {
-                        return Outcome.FromResult(await state(context.CancellationToken));
+                        // WaitAsync, because a reconnecting Redis client does not always observe cancellation:
+                        // the call is abandoned at the timeout rather than awaited to its own end.
+                        return Outcome.FromResult(await state(context.CancellationToken).AsTask().WaitAsync(context.CancellationToken));
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
                     {

@@ -20,6 +20,9 @@ public static partial class LookupCacheServiceCollectionExtensions
     /// <summary>The longest a Redis call may take before it counts as failed, connecting included.</summary>
     private const int RedisTimeoutMilliseconds = 500;
 
+    /// <summary>The longest a request waits for one cache read or write before going on without Redis.</summary>
+    private const int RedisCallBudgetMilliseconds = 300;
+
     public static IHostApplicationBuilder AddLookupCache(this IHostApplicationBuilder builder)
     {
         var redisConnection = builder.Configuration.GetConnectionString(RedisConnectionStringName);
@@ -56,7 +59,8 @@ public static partial class LookupCacheServiceCollectionExtensions
         {
             builder.Services.AddSingleton<IDistributedCache>(services => new GuardedDistributedCache(
                 new RedisCache(Options.Create(new RedisCacheOptions { ConfigurationOptions = RedisOptions(redisConnection!) })),
-                TimeSpan.FromMilliseconds(RedisTimeoutMilliseconds),
+                // Below the client's own timeouts: a visitor's request makes at most a read and a write.
+                TimeSpan.FromMilliseconds(RedisCallBudgetMilliseconds),
                 services.GetRequiredService<ILogger<GuardedDistributedCache>>()));
         }
 
