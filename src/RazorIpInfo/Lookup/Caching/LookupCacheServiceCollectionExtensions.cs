@@ -25,9 +25,9 @@ public static partial class LookupCacheServiceCollectionExtensions
 
     public static IHostApplicationBuilder AddLookupCache(this IHostApplicationBuilder builder)
     {
-        var redisConnection = builder.Configuration.GetConnectionString(RedisConnectionStringName);
-        var distributed = !string.IsNullOrWhiteSpace(redisConnection);
-        var isDevelopment = builder.Environment.IsDevelopment();
+        // Read when services are resolved, not now, so that configuration added after this call still counts.
+        builder.Services.AddSingleton(services => new LookupCacheMode(
+            services.GetRequiredService<IConfiguration>().GetConnectionString(RedisConnectionStringName)));
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddKeyedSingleton<TimeProvider>(ClockKey, (services, _) => services.GetRequiredService<TimeProvider>());
@@ -37,7 +37,8 @@ public static partial class LookupCacheServiceCollectionExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.StaleWindow >= o.SuccessTtl, "Cache:StaleWindow must not be shorter than Cache:SuccessTtl.")
             // Each instance would invent its own secret, so none could read another's entries.
-            .Validate(o => !distributed || isDevelopment || !string.IsNullOrEmpty(o.KeySecret),
+            .Validate<LookupCacheMode, IHostEnvironment>(
+                (o, mode, environment) => !mode.Distributed || environment.IsDevelopment() || !string.IsNullOrEmpty(o.KeySecret),
                 "Cache:KeySecret is required when ConnectionStrings:Redis is set: every instance sharing the Redis server needs the same secret.")
             .ValidateOnStart();
 
@@ -55,17 +56,18 @@ public static partial class LookupCacheServiceCollectionExtensions
                 hybrid.MaximumKeyLength = 256;
             });
 
-        if (distributed)
-        {
-            builder.Services.AddSingleton<IDistributedCache>(services => new GuardedDistributedCache(
-                new RedisCache(Options.Create(new RedisCacheOptions { ConfigurationOptions = RedisOptions(redisConnection!) })),
-                // Below the client's own timeouts: a visitor's request makes at most a read and a write.
-                TimeSpan.FromMilliseconds(RedisCallBudgetMilliseconds),
-                services.GetRequiredService<ILogger<GuardedDistributedCache>>()));
-        }
+        // HybridCache takes an IDistributedCache when there is one; null here means memory only.
+        builder.Services.AddSingleton<IDistributedCache>(services =>
+            services.GetRequiredService<LookupCacheMode>() is { Distributed: true, RedisConnectionString: { } redis }
+                ? new GuardedDistributedCache(
+                    new RedisCache(Options.Create(new RedisCacheOptions { ConfigurationOptions = RedisOptions(redis) })),
+                    // Below the client's own timeouts: a visitor's request makes at most a read and a write.
+                    TimeSpan.FromMilliseconds(RedisCallBudgetMilliseconds),
+                    services.GetRequiredService<ILogger<GuardedDistributedCache>>())
+                : null!);
 
-        builder.Services.AddSingleton(services => new LookupCacheKeys(KeySecret(services, distributed)));
-        builder.Services.AddSingleton(new LookupCacheMode(distributed));
+        builder.Services.AddSingleton(services =>
+            new LookupCacheKeys(KeySecret(services, services.GetRequiredService<LookupCacheMode>().Distributed)));
         builder.Services.AddHostedService<LookupCacheStartupLog>();
         return builder;
     }
@@ -117,7 +119,10 @@ public static partial class LookupCacheServiceCollectionExtensions
     private static partial void LogGeneratedSecret(ILogger logger);
 }
 
-internal sealed record LookupCacheMode(bool Distributed);
+internal sealed record LookupCacheMode(string? RedisConnectionString)
+{
+    public bool Distributed => !string.IsNullOrWhiteSpace(RedisConnectionString);
+}
 
 /// <summary>Says once, at start-up, what kind of cache this instance has.</summary>
 internal sealed partial class LookupCacheStartupLog(
