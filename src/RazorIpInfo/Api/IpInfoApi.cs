@@ -9,6 +9,8 @@ namespace RazorIpInfo.Api;
 /// <summary>The JSON API for scripts: the same lookups as the page, with ProblemDetails for every failure.</summary>
 public static class IpInfoApi
 {
+    public const string StaleHeader = "X-Stale";
+
     public static IHostApplicationBuilder AddIpInfoApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
@@ -61,6 +63,14 @@ public static class IpInfoApi
         switch (result)
         {
             case LookupResult.Found found:
+                // Age is the standard header for "how old is this answer"; X-Stale says the provider failed
+                // and this is the last good answer kept for that case.
+                context.Response.Headers[HeaderNames.Age] = ((long)found.Age.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                if (found.Stale)
+                {
+                    context.Response.Headers[StaleHeader] = "true";
+                }
+
                 return TypedResults.Ok(found.Info);
 
             case LookupResult.QuotaExhausted quota:

@@ -13,4 +13,11 @@ public interface IIpInfoProvider
     /// address (which only a remote provider can see). Never throws for an upstream failure.
     /// </summary>
     Task<LookupResult> LookupAsync(IPAddress? address, string language, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="LookupAsync(IPAddress?, string, CancellationToken)"/>; <paramref name="refresh"/> asks a
+    /// caching provider for a newer answer than it holds. Providers without a cache ignore it.
+    /// </summary>
+    Task<LookupResult> LookupAsync(IPAddress? address, string language, bool refresh, CancellationToken cancellationToken) =>
+        LookupAsync(address, language, cancellationToken);
 }

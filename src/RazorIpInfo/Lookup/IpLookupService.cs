@@ -7,12 +7,16 @@ namespace RazorIpInfo.Lookup;
 /// </summary>
 public sealed class IpLookupService(IIpInfoProvider provider)
 {
-    public Task<LookupResult> LookupAsync(IPAddress address, string language, CancellationToken cancellationToken)
+    public Task<LookupResult> LookupAsync(IPAddress address, string language, CancellationToken cancellationToken) =>
+        LookupAsync(address, language, refresh: false, cancellationToken);
+
+    /// <param name="refresh">The visitor asked for a newer answer than the cached one (the card's Refresh button).</param>
+    public Task<LookupResult> LookupAsync(IPAddress address, string language, bool refresh, CancellationToken cancellationToken)
     {
         address = AddressInput.Normalise(address);
         return AddressScope.Classify(address) switch
         {
-            AddressKind.Public => provider.LookupAsync(address, language, cancellationToken),
+            AddressKind.Public => provider.LookupAsync(address, language, refresh, cancellationToken),
             AddressKind.Reserved => Task.FromResult<LookupResult>(new LookupResult.Refused(RefusalReason.ReservedRange)),
             _ => Task.FromResult<LookupResult>(new LookupResult.Refused(RefusalReason.PrivateRange)),
         };
@@ -23,7 +27,10 @@ public sealed class IpLookupService(IIpInfoProvider provider)
     /// that we can see, so they get the server's public address, which is what the internet sees of them.
     /// </summary>
     public Task<LookupResult> LookupVisitorAsync(VisitorAddress visitor, string language, CancellationToken cancellationToken) =>
+        LookupVisitorAsync(visitor, language, refresh: false, cancellationToken);
+
+    public Task<LookupResult> LookupVisitorAsync(VisitorAddress visitor, string language, bool refresh, CancellationToken cancellationToken) =>
         visitor.IsOnLocalNetwork
-            ? provider.LookupAsync(null, language, cancellationToken)
-            : LookupAsync(visitor.Address!, language, cancellationToken);
+            ? provider.LookupAsync(null, language, refresh, cancellationToken)
+            : LookupAsync(visitor.Address!, language, refresh, cancellationToken);
 }

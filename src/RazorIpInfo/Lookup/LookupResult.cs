@@ -11,7 +11,14 @@ public abstract record LookupResult
     }
 
     /// <summary>The provider knows the address.</summary>
-    public sealed record Found(IpInfo Info) : LookupResult;
+    public sealed record Found(IpInfo Info) : LookupResult
+    {
+        /// <summary>How long ago the answer was fetched from the provider.</summary>
+        public TimeSpan Age { get; init; }
+
+        /// <summary>The provider could not answer just now, so this is an older answer kept for that case.</summary>
+        public bool Stale { get; init; }
+    }
 
     /// <summary>A definitive "no": asking again will not change the answer.</summary>
     public sealed record Refused(RefusalReason Reason) : LookupResult;

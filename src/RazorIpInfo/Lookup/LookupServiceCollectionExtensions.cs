@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using RazorIpInfo.Lookup.Caching;
 using RazorIpInfo.Lookup.IpApi;
 using RazorIpInfo.Lookup.Quota;
 
@@ -47,11 +48,13 @@ public static class LookupServiceCollectionExtensions
                 resilience.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome));
                 resilience.CircuitBreaker.StateProvider = services.GetRequiredService<UpstreamCircuit>().State;
             });
-        client.AddUpstreamQuota(builder.Configuration);
+        client.AddUpstreamQuota();
 
         builder.Services.AddSingleton<UpstreamCircuit>();
 
-        builder.Services.AddTransient<IIpInfoProvider>(services => services.GetRequiredService<IpApiClient>());
+        builder.AddLookupCache();
+        builder.Services.AddTransient<IIpInfoProvider>(services =>
+            services.WithLookupCache(services.GetRequiredService<IpApiClient>()));
         builder.Services.AddTransient<IpLookupService>();
         return builder;
     }

@@ -72,7 +72,7 @@ public sealed class IndexModel(IpLookupService lookup) : PageModel
         if (string.IsNullOrWhiteSpace(Ip))
         {
             var visitor = VisitorAddress.From(HttpContext);
-            var result = await lookup.LookupVisitorAsync(visitor, language, cancellationToken);
+            var result = await lookup.LookupVisitorAsync(visitor, language, Refresh, cancellationToken);
             return new IpCardModel(result, Query: null, VisitorOnLocalNetwork: visitor.IsOnLocalNetwork);
         }
 
@@ -81,6 +81,6 @@ public sealed class IndexModel(IpLookupService lookup) : PageModel
             return new IpCardModel(new LookupResult.Refused(RefusalReason.InvalidAddress), Query: null);
         }
 
-        return new IpCardModel(await lookup.LookupAsync(address, language, cancellationToken), Query: address.ToString());
+        return new IpCardModel(await lookup.LookupAsync(address, language, Refresh, cancellationToken), Query: address.ToString());
     }
 }

@@ -65,6 +65,9 @@ public sealed class BrowserSite : IAsyncLifetime
         // A browser and other test runs share the machine: no upstream answer should time out here.
         factory.Settings["IpApi:AttemptTimeout"] = "00:00:10";
         factory.Settings["IpApi:TotalTimeout"] = "00:00:20";
+        // Refresh reaches the upstream at once, so a refreshed card can show new data; the minimum age
+        // itself is covered by the cache tests.
+        factory.Settings["Cache:RefreshMinAge"] = "00:00:00";
         site = factory.WithWebHostBuilder(builder => builder.ConfigureServices(services =>
             services.AddTransient<IStartupFilter, ContentSecurityPolicyFilter>()));
         site.UseKestrel(0);

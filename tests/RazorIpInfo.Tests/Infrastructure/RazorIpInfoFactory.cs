@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+using RazorIpInfo.Lookup.Caching;
 
 namespace RazorIpInfo.Tests.Infrastructure;
 
@@ -22,6 +24,9 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
     {
         ["IpApi:AttemptTimeout"] = "00:00:05",
         ["IpApi:TotalTimeout"] = "00:00:10",
+        // Tests that are not about inbound limits send many requests from one client.
+        ["RateLimits:LookupsPerMinute"] = "100000",
+        ["RateLimits:OwnCardPerMinute"] = "100000",
     };
 
     /// <summary>An emulator delay of <see cref="SlowAnswer"/> then times out every attempt quickly.</summary>
@@ -36,6 +41,18 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
 
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
 
+    /// <summary>A Redis server to share the lookup cache through; null: the in-process cache only.</summary>
+    public string? Redis { get; init; }
+
+    /// <summary>The lookup cache's clock, when <see cref="UseFakeTime"/> was called.</summary>
+    public FakeTimeProvider? Clock { get; private set; }
+
+    /// <summary>
+    /// Puts the lookup cache (TTLs, ages on the card) on a clock the test moves. Only that clock: the
+    /// HTTP pipeline's timeouts and retry delays keep running on real time.
+    /// </summary>
+    public FakeTimeProvider UseFakeTime() => Clock ??= new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+
     /// <summary>A client whose requests arrive from <paramref name="visitor"/>, as our trusted proxy reports it.</summary>
     public HttpClient CreateClientFor(string visitor)
     {
@@ -48,8 +65,21 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
     {
         builder.UseEnvironment(Environments.Production);
         builder.UseSetting("IpApi:BaseUrl", upstream.Url);
+        if (Redis is not null)
+        {
+            builder.UseSetting("ConnectionStrings:Redis", Redis);
+            builder.UseSetting("Cache:KeySecret", "test-secret-shared-by-every-instance");
+        }
+
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(Settings));
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
-        builder.ConfigureServices(services => services.Configure<LoggerFilterOptions>(o => o.Rules.Clear()));
+        builder.ConfigureServices(services =>
+        {
+            services.Configure<LoggerFilterOptions>(o => o.Rules.Clear());
+            if (Clock is { } clock)
+            {
+                services.AddKeyedSingleton<TimeProvider>(LookupCacheServiceCollectionExtensions.ClockKey, clock);
+            }
+        });
     }
 }

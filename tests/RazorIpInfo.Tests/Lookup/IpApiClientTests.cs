@@ -31,6 +31,10 @@ public sealed class IpApiClientTests : IDisposable
     {
         upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(429).WithHeader("X-Rl", "0").WithHeader("X-Ttl", "30"));
         await using var app = new RazorIpInfoFactory(upstream);
+        // A cold emulator on a busy machine can take most of a second to answer; a timed-out attempt
+        // would rightly be retried, which is not what this test is about.
+        app.Settings["IpApi:AttemptTimeout"] = "00:00:05";
+        app.Settings["IpApi:TotalTimeout"] = "00:00:10";
 
         await app.CreateClient().GetAsync("/?ip=9.9.9.9");
 

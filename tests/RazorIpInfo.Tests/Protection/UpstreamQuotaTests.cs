@@ -59,29 +59,67 @@ public sealed class UpstreamQuotaTests : IDisposable
     [Fact]
     public async Task RepeatedFailuresOpenTheCircuitAndLookupsFailFast()
     {
-        upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(500));
+        // Distinct addresses, so the cache's per-address failure backoff does not hide the circuit.
+        var addresses = Enumerable.Range(1, 11).Select(i => FormattableString.Invariant($"9.9.9.{i}")).ToList();
+        foreach (var address in addresses)
+        {
+            upstream.Respond(address, Response.Create().WithStatusCode(500));
+        }
+
         await using var app = new RazorIpInfoFactory(upstream);
         app.Settings["IpApi:MaxRetries"] = "0";
         var client = app.CreateClientFor("8.8.8.8");
 
-        for (var i = 0; i < 6; i++)
+        foreach (var address in addresses[..6])
         {
-            await client.GetAsync("/api/ip-info/9.9.9.9");
+            await client.GetAsync("/api/ip-info/" + address);
         }
 
-        var callsWhenOpen = upstream.RequestsFor("9.9.9.9");
+        var callsWhenOpen = upstream.Requests.Count;
         var answers = new List<HttpStatusCode>();
-        for (var i = 0; i < 5; i++)
+        foreach (var address in addresses[6..])
         {
-            answers.Add((await client.GetAsync("/api/ip-info/9.9.9.9")).StatusCode);
+            answers.Add((await client.GetAsync("/api/ip-info/" + address)).StatusCode);
         }
 
         var ready = await client.GetFromJsonAsync<JsonElement>("/readyz");
         Assert.InRange(callsWhenOpen, 5, 6);
-        Assert.Equal(callsWhenOpen, upstream.RequestsFor("9.9.9.9"));
+        Assert.Equal(callsWhenOpen, upstream.Requests.Count);
         Assert.All(answers, status => Assert.Equal(HttpStatusCode.BadGateway, status));
         Assert.Equal("Degraded", ready.GetProperty("status").GetString());
         Assert.Contains("circuit", ready.GetProperty("checks").GetProperty("upstream").GetProperty("description").GetString()!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TwoInstancesSharingRedisNeverExceedTheUpstreamsBudget()
+    {
+        using var redis = RedisServer.Start();
+        var quota = new QuotaEnforcingUpstream(upstream, limit: 45, TimeSpan.FromMinutes(1));
+        await using var first = Unlimited(new RazorIpInfoFactory(upstream) { Redis = redis.ConnectionString });
+        await using var second = Unlimited(new RazorIpInfoFactory(upstream) { Redis = redis.ConnectionString });
+        var clients = new[] { first.CreateClientFor("8.8.8.8"), second.CreateClientFor("8.8.4.4") };
+
+        // 300 distinct addresses, alternating between the instances, 10 at a time.
+        var pages = await Task.WhenAll(Enumerable.Range(0, 300).Chunk(30).Select(async chunk =>
+        {
+            var results = new List<(HttpStatusCode Status, string Title)>();
+            foreach (var i in chunk)
+            {
+                var response = await clients[i % 2].GetAsync(FormattableString.Invariant($"/?ip=1.0.{i / 250}.{(i % 250) + 1}"));
+                results.Add((response.StatusCode, (await Html.ParseAsync(response)).CardTitle()));
+            }
+
+            return results;
+        }));
+
+        var all = pages.SelectMany(p => p).ToList();
+        Assert.Equal(0, quota.Violations);
+        Assert.InRange(quota.Answered, 1, 45);
+        Assert.All(all, page => Assert.Equal(HttpStatusCode.OK, page.Status));
+        Assert.All(all, page => Assert.True(
+            page.Title == "Too many lookups right now" || page.Title.StartsWith("1.0.", StringComparison.Ordinal),
+            $"Neither a card nor the busy answer: {page.Title}"));
+        Assert.Equal(quota.Answered, all.Count(page => page.Title != "Too many lookups right now"));
     }
 
     private static RazorIpInfoFactory Unlimited(RazorIpInfoFactory app)

@@ -5,6 +5,7 @@ public sealed class InProcessUpstreamQuota(int limit, TimeSpan window, TimeProvi
 {
     private readonly Lock gate = new();
     private int remaining;
+    private int inFlight;
     private DateTimeOffset resetAt = DateTimeOffset.MinValue;
 
     public Task<TimeSpan?> TryReserveAsync(CancellationToken cancellationToken)
@@ -16,6 +17,7 @@ public sealed class InProcessUpstreamQuota(int limit, TimeSpan window, TimeProvi
             {
                 // A new window: assume the documented budget until the upstream says otherwise.
                 remaining = limit;
+                inFlight = 0;
                 resetAt = now + window;
             }
 
@@ -25,18 +27,25 @@ public sealed class InProcessUpstreamQuota(int limit, TimeSpan window, TimeProvi
             }
 
             remaining--;
+            inFlight++;
             return Task.FromResult<TimeSpan?>(null);
         }
     }
 
-    public Task RecordAsync(int remaining, TimeSpan resetIn, CancellationToken cancellationToken)
+    public Task CompleteAsync(UpstreamBudget? reported, CancellationToken cancellationToken)
     {
         lock (gate)
         {
-            var now = time.GetUtcNow();
-            // Requests reserved but not yet answered are not in the upstream's count: keep the lower figure.
-            this.remaining = now < resetAt ? Math.Min(this.remaining, remaining) : remaining;
-            resetAt = now + resetIn;
+            inFlight = Math.Max(0, inFlight - 1);
+            if (reported is { } budget)
+            {
+                var now = time.GetUtcNow();
+                var left = budget.Remaining - inFlight;
+                // Within our window keep the lower figure; a reset further out than ours is a new window.
+                var newWindow = now + budget.ResetIn > resetAt + TimeSpan.FromSeconds(1);
+                remaining = newWindow ? left : Math.Min(remaining, left);
+                resetAt = now + budget.ResetIn;
+            }
         }
 
         return Task.CompletedTask;

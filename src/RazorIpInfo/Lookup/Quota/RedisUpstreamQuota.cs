@@ -15,11 +15,13 @@ public sealed partial class RedisUpstreamQuota(
     InProcessUpstreamQuota fallback,
     ILogger<RedisUpstreamQuota> logger) : IUpstreamQuota
 {
+    // One hash per window: "left" (requests we may still send) and "inflight" (sent, not yet answered).
     // Returns -1 when the call may go ahead, else the milliseconds until the window resets.
     private const string ReserveScript = """
-        local left = redis.call('GET', KEYS[1])
+        local left = redis.call('HGET', KEYS[1], 'left')
         if not left then
-          redis.call('SET', KEYS[1], tonumber(ARGV[1]) - 1, 'PX', ARGV[2])
+          redis.call('HSET', KEYS[1], 'left', tonumber(ARGV[1]) - 1, 'inflight', 1)
+          redis.call('PEXPIRE', KEYS[1], ARGV[2])
           return -1
         end
         if tonumber(left) <= 0 then
@@ -27,47 +29,70 @@ public sealed partial class RedisUpstreamQuota(
           if ttl < 1 then ttl = 1 end
           return ttl
         end
-        redis.call('DECR', KEYS[1])
+        redis.call('HINCRBY', KEYS[1], 'left', -1)
+        redis.call('HINCRBY', KEYS[1], 'inflight', 1)
         return -1
         """;
 
-    // Keeps the lower of our count and the upstream's: reserved calls still in flight are not in its count yet.
-    private const string RecordScript = """
-        local left = tonumber(ARGV[1])
-        local ours = redis.call('GET', KEYS[1])
-        if ours and tonumber(ours) < left then left = tonumber(ours) end
-        redis.call('SET', KEYS[1], left, 'PX', ARGV[2])
-        return left
+    // ARGV: 1 when the upstream reported its budget, the requests it has left, the ms to its reset.
+    private const string CompleteScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then
+          if ARGV[1] == '1' then
+            redis.call('HSET', KEYS[1], 'left', ARGV[2], 'inflight', 0)
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+          end
+          return 0
+        end
+        local inflight = redis.call('HINCRBY', KEYS[1], 'inflight', -1)
+        if inflight < 0 then
+          inflight = 0
+          redis.call('HSET', KEYS[1], 'inflight', 0)
+        end
+        if ARGV[1] == '1' then
+          local left = tonumber(ARGV[2]) - inflight
+          local ours = tonumber(redis.call('HGET', KEYS[1], 'left'))
+          if tonumber(ARGV[3]) <= redis.call('PTTL', KEYS[1]) + 1000 and ours < left then left = ours end
+          redis.call('HSET', KEYS[1], 'left', left)
+          redis.call('PEXPIRE', KEYS[1], ARGV[3])
+        end
+        return 1
         """;
 
     private int outage;
+
+    /// <summary>A request waits at most this long for Redis before going on with the instance's own budget.</summary>
+    private static readonly TimeSpan CallBudget = TimeSpan.FromMilliseconds(300);
 
     public async Task<TimeSpan?> TryReserveAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var wait = (long)await redis.GetDatabase().ScriptEvaluateAsync(
-                ReserveScript, [key], [limit, (long)window.TotalMilliseconds]);
+            var wait = (long)await EvaluateAsync(ReserveScript, [limit, (long)window.TotalMilliseconds]);
             Recovered();
             return wait < 0 ? null : TimeSpan.FromMilliseconds(wait);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             Failed(ex);
             return await fallback.TryReserveAsync(cancellationToken);
         }
     }
 
-    public async Task RecordAsync(int remaining, TimeSpan resetIn, CancellationToken cancellationToken)
+    public async Task CompleteAsync(UpstreamBudget? reported, CancellationToken cancellationToken)
     {
-        await fallback.RecordAsync(remaining, resetIn, cancellationToken);
+        await fallback.CompleteAsync(reported, cancellationToken);
         try
         {
-            await redis.GetDatabase().ScriptEvaluateAsync(
-                RecordScript, [key], [remaining, (long)Math.Max(1, resetIn.TotalMilliseconds)]);
+            await EvaluateAsync(
+                CompleteScript,
+                [
+                    reported is null ? 0 : 1,
+                    reported?.Remaining ?? 0,
+                    (long)Math.Max(1, reported?.ResetIn.TotalMilliseconds ?? 1),
+                ]);
             Recovered();
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             Failed(ex);
         }
@@ -77,16 +102,21 @@ public sealed partial class RedisUpstreamQuota(
     {
         try
         {
+            if (!redis.IsConnected)
+            {
+                return await fallback.ExhaustedForAsync(cancellationToken);
+            }
+
             var database = redis.GetDatabase();
-            var left = await database.StringGetAsync(key);
+            var left = await database.HashGetAsync(key, "left").WaitAsync(CallBudget, cancellationToken);
             if (left.IsNull || (long)left > 0)
             {
                 return null;
             }
 
-            return await database.KeyTimeToLiveAsync(key) ?? TimeSpan.FromSeconds(1);
+            return await database.KeyTimeToLiveAsync(key).WaitAsync(CallBudget, cancellationToken) ?? TimeSpan.FromSeconds(1);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             Failed(ex);
             return await fallback.ExhaustedForAsync(cancellationToken);
@@ -94,7 +124,13 @@ public sealed partial class RedisUpstreamQuota(
     }
 
     // One warning when Redis goes away and one line when it is back, not one per request.
-    private void Failed(RedisException ex)
+    // While the connection is down every command would wait for its timeout; go straight to the fallback.
+    private Task<RedisResult> EvaluateAsync(string script, RedisValue[] values) =>
+        redis.IsConnected
+            ? redis.GetDatabase().ScriptEvaluateAsync(script, [key], values).WaitAsync(CallBudget)
+            : throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "Redis is not connected.");
+
+    private void Failed(Exception ex)
     {
         if (Interlocked.Exchange(ref outage, 1) == 0)
         {

@@ -19,17 +19,25 @@ public sealed partial class UpstreamQuotaHandler(IUpstreamQuota quota, ILogger<U
             return held;
         }
 
-        var response = await base.SendAsync(request, cancellationToken);
-        if (ReadHeader(response, "X-Rl") is { } remaining && ReadHeader(response, "X-Ttl") is { } seconds)
+        UpstreamBudget? reported = null;
+        try
         {
-            await quota.RecordAsync(remaining, TimeSpan.FromSeconds(Math.Max(1, seconds)), cancellationToken);
-            if (remaining == 0)
+            var response = await base.SendAsync(request, cancellationToken);
+            if (ReadHeader(response, "X-Rl") is { } remaining && ReadHeader(response, "X-Ttl") is { } seconds)
             {
-                LogBudgetSpent(logger, seconds);
+                reported = new UpstreamBudget(remaining, TimeSpan.FromSeconds(Math.Max(1, seconds)));
+                if (remaining == 0)
+                {
+                    LogBudgetSpent(logger, seconds);
+                }
             }
-        }
 
-        return response;
+            return response;
+        }
+        finally
+        {
+            await quota.CompleteAsync(reported, CancellationToken.None);
+        }
     }
 
     private static int? ReadHeader(HttpResponseMessage response, string name) =>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using RazorIpInfo.Lookup.Caching;
 using RazorIpInfo.Lookup.IpApi;
 using StackExchange.Redis;
 
@@ -12,7 +13,7 @@ public static class UpstreamQuotaRegistration
     /// The ip-api.com budget: in Redis, shared by all instances, when <c>ConnectionStrings:Redis</c> is set;
     /// otherwise this process's own.
     /// </summary>
-    public static IHttpClientBuilder AddUpstreamQuota(this IHttpClientBuilder client, IConfiguration configuration)
+    public static IHttpClientBuilder AddUpstreamQuota(this IHttpClientBuilder client)
     {
         var services = client.Services;
         services.AddSingleton(provider =>
@@ -21,49 +22,30 @@ public static class UpstreamQuotaRegistration
             return new InProcessUpstreamQuota(options.EffectiveRequestsPerMinute, TimeSpan.FromMinutes(1), provider.GetRequiredService<TimeProvider>());
         });
 
-        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString("Redis")))
+        // Decided when first resolved, like the cache, so that configuration added late (tests) counts.
+        services.AddSingleton<IUpstreamQuota>(provider =>
         {
-            services.AddSingleton<IUpstreamQuota>(provider => provider.GetRequiredService<InProcessUpstreamQuota>());
-        }
-        else
-        {
-            services.AddSharedRedisConnection(configuration);
-            services.AddSingleton<IUpstreamQuota>(provider =>
+            var inProcess = provider.GetRequiredService<InProcessUpstreamQuota>();
+            if (provider.GetRequiredService<LookupCacheMode>() is not { Distributed: true, RedisConnectionString: { } redis })
             {
-                var options = provider.GetRequiredService<IOptions<IpApiOptions>>().Value;
-                return new RedisUpstreamQuota(
-                    provider.GetRequiredService<IConnectionMultiplexer>(),
-                    RedisKey,
-                    options.EffectiveRequestsPerMinute,
-                    TimeSpan.FromMinutes(1),
-                    provider.GetRequiredService<InProcessUpstreamQuota>(),
-                    provider.GetRequiredService<ILogger<RedisUpstreamQuota>>());
-            });
-        }
+                return inProcess;
+            }
+
+            var options = provider.GetRequiredService<IOptions<IpApiOptions>>().Value;
+            return new RedisUpstreamQuota(
+                ConnectionMultiplexer.Connect(LookupCacheServiceCollectionExtensions.RedisOptions(redis)),
+                RedisKey,
+                options.EffectiveRequestsPerMinute,
+                TimeSpan.FromMinutes(1),
+                inProcess,
+                provider.GetRequiredService<ILogger<RedisUpstreamQuota>>());
+        });
 
         services.AddTransient<UpstreamQuotaHandler>();
         return client.AddHttpMessageHandler(provider =>
             provider.GetRequiredService<IOptions<IpApiOptions>>().Value.EffectiveRequestsPerMinute > 0
                 ? provider.GetRequiredService<UpstreamQuotaHandler>()
                 : new PassThroughHandler());
-    }
-
-    /// <summary>
-    /// One Redis connection for the process. Short timeouts and no abort on a failed first connect, so that
-    /// a Redis outage costs a request half a second at most and the connection heals by itself.
-    /// </summary>
-    public static IServiceCollection AddSharedRedisConnection(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddSingleton<IConnectionMultiplexer>(_ =>
-        {
-            var options = ConfigurationOptions.Parse(configuration.GetConnectionString("Redis")!);
-            options.AbortOnConnectFail = false;
-            options.ConnectTimeout = Math.Min(options.ConnectTimeout, 500);
-            options.SyncTimeout = Math.Min(options.SyncTimeout, 500);
-            options.AsyncTimeout = Math.Min(options.AsyncTimeout, 500);
-            return ConnectionMultiplexer.Connect(options);
-        });
-        return services;
     }
 
     private sealed class PassThroughHandler : DelegatingHandler;

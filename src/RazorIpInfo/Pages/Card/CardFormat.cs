@@ -27,6 +27,18 @@ public static class CardFormat
         return info.UtcOffsetSeconds is { } seconds ? now.ToOffset(TimeSpan.FromSeconds(seconds)) : null;
     }
 
+    /// <summary>How long ago data was fetched, as a person would say it.</summary>
+    public static string Age(TimeSpan age) => age switch
+    {
+        { TotalMinutes: < 1 } => "just now",
+        { TotalHours: < 1 } => Ago((int)age.TotalMinutes, "minute"),
+        { TotalDays: < 1 } => Ago((int)age.TotalHours, "hour"),
+        _ => Ago((int)age.TotalDays, "day"),
+    };
+
+    private static string Ago(int count, string unit) =>
+        string.Create(CultureInfo.CurrentCulture, $"{count} {unit}{(count == 1 ? "" : "s")} ago");
+
     public static string Place(IpInfo info) =>
         string.Join(", ", new[] { info.City, info.Region, info.Country }.Where(part => !string.IsNullOrEmpty(part)).Distinct());
 

@@ -1,0 +1,24 @@
+namespace RazorIpInfo.Lookup.Caching;
+
+/// <summary>
+/// What the cache keeps for one address, provider and language: the last answer (information or a
+/// definitive refusal) and, while the provider keeps failing, when it last failed and how. Times come
+/// from the cache clock, so TTLs are decided here rather than by the storage's own expiry.
+/// </summary>
+internal sealed record CacheEntry
+{
+    public IpInfo? Info { get; init; }
+
+    public RefusalReason? Refusal { get; init; }
+
+    /// <summary>When <see cref="Info"/> or <see cref="Refusal"/> was received.</summary>
+    public DateTimeOffset? AnsweredAt { get; init; }
+
+    /// <summary>Set while the latest upstream attempt failed; cleared by the next answer.</summary>
+    public CachedFailure? Failure { get; init; }
+
+    /// <summary>Identifies this state of the entry, so that callers who saw the same state share one refresh.</summary>
+    public string Version => $"{AnsweredAt?.UtcTicks}-{Failure?.At.UtcTicks}";
+}
+
+internal sealed record CachedFailure(DateTimeOffset At, UnavailableReason? Reason, TimeSpan? RetryAfter);

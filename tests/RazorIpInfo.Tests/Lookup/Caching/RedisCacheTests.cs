@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using RazorIpInfo.Lookup.Caching;
+using RazorIpInfo.Tests.Infrastructure;
+
+namespace RazorIpInfo.Tests.Lookup.Caching;
+
+/// <summary>The lookup cache shared through a real Redis server, including Redis going away and coming back.</summary>
+public sealed class RedisCacheTests : IDisposable
+{
+    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
+    private readonly RedisServer redis = RedisServer.Start();
+
+    public void Dispose()
+    {
+        redis.Dispose();
+        upstream.Dispose();
+    }
+
+    [Fact]
+    public async Task SecondInstanceAnswersFromRedisWithoutAskingTheProvider()
+    {
+        await using var first = new RazorIpInfoFactory(upstream) { Redis = redis.ConnectionString };
+        await using var second = new RazorIpInfoFactory(upstream) { Redis = redis.ConnectionString };
+
+        var fromFirst = await first.CreateClient().GetDocumentAsync("/?ip=8.8.8.8");
+        var fromSecond = await second.CreateClient().GetDocumentAsync("/?ip=8.8.8.8");
+        var ownFromFirst = await first.CreateClientFor("10.1.2.3").GetDocumentAsync("/");
+        var ownFromSecond = await second.CreateClientFor("192.168.1.20").GetDocumentAsync("/");
+
+        Assert.Equal("Ashburn", fromFirst.Facts()["City"]);
+        Assert.Equal("Ashburn", fromSecond.Facts()["City"]);
+        Assert.Equal(1, upstream.RequestsFor("8.8.8.8"));
+        Assert.Equal(IpApiEmulator.ServerAddress, ownFromSecond.CardAddress());
+        Assert.Equal(ownFromFirst.CardAddress(), ownFromSecond.CardAddress());
+        Assert.Equal(1, upstream.RequestsFor(null));
+    }
+
+    [Fact]
+    public async Task TwoHundredSimultaneousFirstLookupsAskTheProviderOnce()
+    {
+        await using var app = new RazorIpInfoFactory(upstream) { Redis = redis.ConnectionString };
+        app.Settings["IpApi:AttemptTimeout"] = "00:00:10";
+        app.Settings["IpApi:TotalTimeout"] = "00:00:20";
+        var client = app.CreateClient();
+        await client.GetAsync("/api/ip-info/2001:4860:4860::8888");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => client.GetAsync("/api/ip-info/8.8.8.8")));
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+        Assert.Equal(1, upstream.RequestsFor("8.8.8.8"));
+    }
+
+    [Fact]
+    public async Task RedisKeyNamesHoldNoAddress()
+    {
+        await using var app = new RazorIpInfoFactory(upstream) { Redis = redis.ConnectionString };
+        var client = app.CreateClient();
+
+        await client.GetAsync("/api/ip-info/8.8.8.8");
+        await client.GetAsync("/api/ip-info/2001:4860:4860::8888");
+        await client.GetAsync("/api/ip-info/::ffff:8.8.8.8");
+
+        var keys = redis.Keys();
+        Assert.Equal(2, keys.Count);
+        Assert.All(keys, key =>
+        {
+            Assert.StartsWith("ipinfo:v1:ip-api.com:en:", key, StringComparison.Ordinal);
+            Assert.DoesNotContain("8.8.8.8", key, StringComparison.Ordinal);
+            Assert.DoesNotContain("2001:4860", key, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("2001", key, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task SiteKeepsAnsweringWhileRedisIsDownAndUsesItAgainWhenItReturns()
+    {
+        await using var app = new RazorIpInfoFactory(upstream) { Redis = redis.ConnectionString };
+        var addresses = Enumerable.Range(1, 40).Select(i => $"203.0.{i}.7").ToList();
+        foreach (var address in addresses)
+        {
+            upstream.Answer(address, IpApiEmulator.Samples.GoogleDnsV4);
+        }
+
+        var client = app.CreateClient();
+        await client.GetAsync("/api/ip-info/8.8.8.8");
+        Assert.Single(redis.Keys());
+
+        redis.Kill();
+        foreach (var url in new[] { "/api/ip-info/8.8.8.8", "/?ip=8.8.8.8", "/api/ip-info/1.1.1.1", "/api/ip-info/2001:4860:4860::8888", "/?ip=2001:4860:4860::8888" })
+        {
+            var watch = Stopwatch.StartNew();
+            var response = await client.GetAsync(url);
+            watch.Stop();
+
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadGateway, $"{url}: {response.StatusCode}");
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"{url} took {watch.Elapsed}.");
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/ip-info/{addresses[i]}")).StatusCode);
+        }
+
+        Assert.Single(app.Logs.GetSnapshot(), log =>
+            log.Level == LogLevel.Warning && log.Category == typeof(GuardedDistributedCache).FullName);
+
+        redis.Restart();
+        var written = false;
+        foreach (var address in addresses.Skip(10))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/ip-info/{address}")).StatusCode);
+            if (redis.Keys().Count > 0)
+            {
+                written = true;
+                break;
+            }
+
+            await Task.Delay(500);
+        }
+
+        Assert.True(written, "Nothing was written to Redis after it came back.");
+    }
+}
