@@ -1,5 +1,6 @@
 using RazorIpInfo.Api;
 using RazorIpInfo.Lookup;
+using RazorIpInfo.Lookup.GeoDb;
 using RazorIpInfo.Personalisation;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,7 @@ builder.WebHost.UseStaticWebAssets();
 
 builder.AddTrustedProxies();
 builder.AddIpLookup();
+builder.AddGeoDb();
 builder.AddIpInfoApi();
 builder.Services.AddRazorPages();
 

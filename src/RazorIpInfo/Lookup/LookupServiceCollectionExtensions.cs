@@ -9,6 +9,8 @@ namespace RazorIpInfo.Lookup;
 
 public static class LookupServiceCollectionExtensions
 {
+    public const string IpApiProviderId = "ip-api";
+
     public static IHostApplicationBuilder AddIpLookup(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -39,7 +41,22 @@ public static class LookupServiceCollectionExtensions
                     options.MaxRetries > 0 && IsRetryable(args.Outcome));
             });
 
-        builder.Services.AddTransient<IIpInfoProvider>(services => services.GetRequiredService<IpApiClient>());
+        builder.Services.AddOptions<LookupOptions>()
+            .BindConfiguration(LookupOptions.Section)
+            .Validate<IServiceProviderIsKeyedService>(
+                (o, registered) => o.EffectiveProviders.All(id => registered.IsKeyedService(typeof(IIpInfoProvider), id)),
+                "Lookup:Providers names a provider that does not exist (known: ip-api, mmdb).")
+            .Validate(o => o.EffectiveProviders.Distinct(StringComparer.Ordinal).Count() == o.EffectiveProviders.Count,
+                "Lookup:Providers names a provider twice.")
+            .ValidateOnStart();
+
+        // Providers are keyed by their configuration id; the chain resolves each one through this single
+        // seam, so a per-provider decorator (such as a cache) can be registered per key.
+        builder.Services.AddKeyedTransient<IIpInfoProvider>(IpApiProviderId, (services, _) => services.GetRequiredService<IpApiClient>());
+        builder.Services.AddTransient<IIpInfoProvider>(services => new ProviderChain(
+            [.. services.GetRequiredService<IOptions<LookupOptions>>().Value.EffectiveProviders
+                .Select(id => services.GetRequiredKeyedService<IIpInfoProvider>(id))],
+            services.GetRequiredService<ILogger<ProviderChain>>()));
         builder.Services.AddTransient<IpLookupService>();
         return builder;
     }
