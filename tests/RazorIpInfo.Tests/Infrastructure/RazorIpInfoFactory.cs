@@ -19,7 +19,13 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
     {
         ["IpApi:AttemptTimeout"] = "00:00:01",
         ["IpApi:TotalTimeout"] = "00:00:02",
+        // Only ip-api.com answers unless a test adds the offline database ("Lookup:Providers:1" = "mmdb").
+        ["Lookup:Providers:0"] = "ip-api",
+        ["GeoDb:Directory"] = GeoDbDirectory,
     };
+
+    /// <summary>Where scripts/fetch-geodb.sh puts the offline database: data/geodb in the repository.</summary>
+    public static string GeoDbDirectory { get; } = Path.Combine(RepositoryRoot(), "data", "geodb");
 
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
 
@@ -29,6 +35,19 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
         var client = CreateClient();
         client.DefaultRequestHeaders.Add("X-Forwarded-For", visitor);
         return client;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "RazorIpInfo.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("RazorIpInfo.sln not found above " + AppContext.BaseDirectory);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
