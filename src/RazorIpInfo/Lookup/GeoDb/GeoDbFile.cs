@@ -39,10 +39,12 @@ internal sealed partial class GeoDbFile(string path, int requiredIpVersion, ILog
         {
             lock (gate)
             {
+                // Looked at again under the lock: another lookup may have loaded a newer file meanwhile,
+                // and this one's stamp would then be stale.
+                stamp = Stamp.Of(path);
                 if (stamp != seen)
                 {
-                    Load(stamp);
-                    Volatile.Write(ref seen, stamp);
+                    Volatile.Write(ref seen, Load(stamp));
                 }
             }
         }
@@ -87,7 +89,8 @@ internal sealed partial class GeoDbFile(string path, int requiredIpVersion, ILog
         }
     }
 
-    private void Load(Stamp? stamp)
+    /// <summary>Loads the file now at the path and returns the stamp of what was looked at.</summary>
+    private Stamp? Load(Stamp? stamp)
     {
         if (stamp is null)
         {
@@ -96,7 +99,7 @@ internal sealed partial class GeoDbFile(string path, int requiredIpVersion, ILog
                 LogRemoved(logger, path);
             }
 
-            return;
+            return null;
         }
 
         Reader reader;
@@ -107,20 +110,24 @@ internal sealed partial class GeoDbFile(string path, int requiredIpVersion, ILog
         catch (Exception ex) when (ex is InvalidDatabaseException or IOException or UnauthorizedAccessException or ArgumentException)
         {
             LogUnusable(logger, path, ex.Message);
-            return;
+            return stamp;
         }
+
+        // Replaced while it was being opened: the stamp would not describe what is loaded, so the next
+        // lookup reloads once more rather than keep a copy it cannot tell apart from the new file.
+        var opened = Stamp.Of(path) == stamp ? stamp : null;
 
         // An IPv6 address looked up in an IPv4-only database silently lands on an unrelated IPv4 record.
         if (reader.Metadata.IPVersion is var version && version < requiredIpVersion)
         {
             reader.Dispose();
             LogUnusable(logger, path, $"it is an IPv{version} database; IPv{requiredIpVersion} is needed");
-            return;
+            return opened;
         }
 
-        var replaced = Interlocked.Exchange(ref current, new Generation(reader));
-        replaced?.Release();
+        Interlocked.Exchange(ref current, new Generation(reader))?.Release();
         LogLoaded(logger, path, reader.Metadata.DatabaseType, reader.Metadata.BuildDate);
+        return opened;
     }
 
     private sealed record Stamp(long Length, DateTime LastWriteUtc)
