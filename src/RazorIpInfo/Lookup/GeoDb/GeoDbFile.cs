@@ -3,7 +3,7 @@ using MaxMind.Db;
 
 namespace RazorIpInfo.Lookup.GeoDb;
 
-public enum GeoDbFileState
+internal enum GeoDbFileState
 {
     Loaded,
     Missing,

@@ -93,25 +93,31 @@ public sealed partial class MmdbProvider : IIpInfoProvider, IDisposable
     };
 
     /// <summary>
-    /// The country's name in <paramref name="language"/> where the platform's ICU data has it. RegionInfo
-    /// names regions in the current UI culture, so that is what is switched, for this call only.
+    /// The country's name in <paramref name="language"/>, from the platform's ICU data. RegionInfo.DisplayName
+    /// follows only the operating system's UI language, but a region built from a culture such as "de-US"
+    /// has its NativeName in that culture's language ("Vereinigte Staaten"). The neutral parent keeps the
+    /// script: zh-CN gives "zh-Hans-US", simplified characters.
     /// </summary>
     private static string? CountryName(string code, string language)
     {
-        var previous = CultureInfo.CurrentUICulture;
         try
         {
-            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(language);
-            return new RegionInfo(code).DisplayName;
+            var culture = CultureInfo.GetCultureInfo(language);
+            var neutral = culture.IsNeutralCulture || culture.Parent == CultureInfo.InvariantCulture ? culture.Name : culture.Parent.Name;
+            return new RegionInfo(CultureInfo.GetCultureInfo($"{neutral}-{code}").Name).NativeName;
         }
         catch (ArgumentException)
         {
-            // A code .NET does not know (such as "ZZ"); the card shows the code alone.
-            return null;
-        }
-        finally
-        {
-            CultureInfo.CurrentUICulture = previous;
+            // No such combination, or no ICU data (invariant globalization): the English name, or, for a
+            // code .NET does not know (such as "ZZ"), nothing, and the card shows the code alone.
+            try
+            {
+                return new RegionInfo(code).EnglishName;
+            }
+            catch (ArgumentException)
+            {
+                return null;
+            }
         }
     }
 

@@ -72,6 +72,21 @@ public sealed class MmdbProviderTests : IDisposable
         Assert.NotNull(info.Country);
     }
 
+    [GeoDbTheory]
+    [InlineData("en", "United States")]
+    [InlineData("de", "Vereinigte Staaten")]
+    [InlineData("zh-CN", "美国")]
+    public async Task CountryIsNamedInTheRequestedLanguage(string language, string country)
+    {
+        GeoDbFiles.Require();
+        await using var app = OfflineSite();
+        var provider = app.Services.GetRequiredService<MmdbProvider>();
+
+        var result = await provider.LookupAsync(IPAddress.Parse("8.8.8.8"), language, CancellationToken.None);
+
+        Assert.Equal(country, Assert.IsType<LookupResult.Found>(result).Info.Country);
+    }
+
     [GeoDbFact]
     public async Task Ipv4MappedAddressIsTheIpv4Address()
     {
