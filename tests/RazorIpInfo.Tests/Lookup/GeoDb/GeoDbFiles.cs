@@ -30,6 +30,16 @@ internal static class GeoDbFiles
     }
 }
 
+/// <summary>
+/// The database tests map 135 MB of files, copy them and hammer them from several threads; alone, they
+/// cannot slow the other tests' first requests past the upstream timeouts.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class GeoDbTestGroup
+{
+    public const string Name = "Offline database";
+}
+
 /// <summary>A fact that needs the offline database; see <see cref="GeoDbFiles"/>.</summary>
 public sealed class GeoDbFactAttribute : FactAttribute
 {

@@ -7,6 +7,7 @@ using WireMock.ResponseBuilders;
 namespace RazorIpInfo.Tests.Lookup.GeoDb;
 
 /// <summary>ip-api.com first, the offline database when it cannot answer — through the real site.</summary>
+[Collection(GeoDbTestGroup.Name)]
 public sealed class ProviderChainTests : IDisposable
 {
     // Not among the emulator's addresses, so each test decides what the upstream says about it.
