@@ -1,5 +1,6 @@
 using RazorIpInfo.Api;
 using RazorIpInfo.Lookup;
+using RazorIpInfo.Lookup.GeoDb;
 using RazorIpInfo.Personalisation;
 using RazorIpInfo.Protection;
 
@@ -12,6 +13,7 @@ builder.WebHost.UseStaticWebAssets();
 
 builder.AddTrustedProxies();
 builder.AddIpLookup();
+builder.AddGeoDb();
 builder.AddIpInfoApi();
 builder.AddInboundRateLimits();
 builder.AddHealth();

@@ -11,6 +11,8 @@ namespace RazorIpInfo.Lookup;
 
 public static class LookupServiceCollectionExtensions
 {
+    public const string IpApiProviderId = "ip-api";
+
     public static IHostApplicationBuilder AddIpLookup(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -53,8 +55,23 @@ public static class LookupServiceCollectionExtensions
         builder.Services.AddSingleton<UpstreamCircuit>();
 
         builder.AddLookupCache();
-        builder.Services.AddTransient<IIpInfoProvider>(services =>
+        builder.Services.AddOptions<LookupOptions>()
+            .BindConfiguration(LookupOptions.Section)
+            .Validate<IServiceProviderIsKeyedService>(
+                (o, registered) => o.EffectiveProviders.All(id => registered.IsKeyedService(typeof(IIpInfoProvider), id)),
+                "Lookup:Providers names a provider that does not exist (known: ip-api, mmdb).")
+            .Validate(o => o.EffectiveProviders.Distinct(StringComparer.Ordinal).Count() == o.EffectiveProviders.Count,
+                "Lookup:Providers names a provider twice.")
+            .ValidateOnStart();
+
+        // Providers are keyed by their configuration id; the chain resolves each one through this single
+        // seam, so a per-provider decorator (such as a cache) can be registered per key.
+        builder.Services.AddKeyedTransient<IIpInfoProvider>(IpApiProviderId, (services, _) =>
             services.WithLookupCache(services.GetRequiredService<IpApiClient>()));
+        builder.Services.AddTransient<IIpInfoProvider>(services => new ProviderChain(
+            [.. services.GetRequiredService<IOptions<LookupOptions>>().Value.EffectiveProviders
+                .Select(id => services.GetRequiredKeyedService<IIpInfoProvider>(id))],
+            services.GetRequiredService<ILogger<ProviderChain>>()));
         builder.Services.AddTransient<IpLookupService>();
         return builder;
     }

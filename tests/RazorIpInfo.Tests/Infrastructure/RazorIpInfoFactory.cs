@@ -27,7 +27,13 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
         // Tests that are not about inbound limits send many requests from one client.
         ["RateLimits:LookupsPerMinute"] = "100000",
         ["RateLimits:OwnCardPerMinute"] = "100000",
+        // Only ip-api.com answers unless a test adds the offline database ("Lookup:Providers:1" = "mmdb").
+        ["Lookup:Providers:0"] = "ip-api",
+        ["GeoDb:Directory"] = GeoDbDirectory,
     };
+
+    /// <summary>Where scripts/fetch-geodb.sh puts the offline database: data/geodb in the repository.</summary>
+    public static string GeoDbDirectory { get; } = Path.Combine(RepositoryRoot(), "data", "geodb");
 
     /// <summary>An emulator delay of <see cref="SlowAnswer"/> then times out every attempt quickly.</summary>
     public RazorIpInfoFactory WithShortTimeouts()
@@ -59,6 +65,19 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
         var client = CreateClient();
         client.DefaultRequestHeaders.Add("X-Forwarded-For", visitor);
         return client;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "RazorIpInfo.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("RazorIpInfo.sln not found above " + AppContext.BaseDirectory);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -1,0 +1,125 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using RazorIpInfo.Lookup;
+using RazorIpInfo.Tests.Infrastructure;
+using WireMock.ResponseBuilders;
+
+namespace RazorIpInfo.Tests.Lookup.GeoDb;
+
+/// <summary>ip-api.com first, the offline database when it cannot answer — through the real site.</summary>
+[Collection(GeoDbTestGroup.Name)]
+public sealed class ProviderChainTests : IDisposable
+{
+    // Not among the emulator's addresses, so each test decides what the upstream says about it.
+    private const string Address = "8.8.4.4";
+
+    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
+
+    public void Dispose() => upstream.Dispose();
+
+    private RazorIpInfoFactory SiteWithOfflineFallback()
+    {
+        GeoDbFiles.Require();
+        var app = new RazorIpInfoFactory(upstream);
+        app.Settings["Lookup:Providers:1"] = "mmdb";
+        return app;
+    }
+
+    [GeoDbTheory]
+    [InlineData("error")]
+    [InlineData("closed port")]
+    [InlineData("too slow")]
+    [InlineData("quota exhausted")]
+    public async Task UpstreamThatCannotAnswerIsBackedUpByTheOfflineDatabase(string failure)
+    {
+        await using var app = SiteWithOfflineFallback();
+        switch (failure)
+        {
+            case "closed port":
+                app.Settings["IpApi:BaseUrl"] = IpApiEmulator.ClosedPortUrl();
+                break;
+            case "too slow":
+                upstream.Respond(Address, Response.Create().WithBodyAsJson(IpApiEmulator.Samples.GoogleDnsV4).WithDelay(5000));
+                break;
+            case "quota exhausted":
+                upstream.Respond(Address, Response.Create().WithStatusCode(429).WithHeader("X-Rl", "0").WithHeader("X-Ttl", "42"));
+                break;
+            default:
+                upstream.Respond(Address, Response.Create().WithStatusCode(500));
+                break;
+        }
+
+        var page = await app.CreateClient().GetDocumentAsync("/?ip=" + Address);
+
+        Assert.Equal(Address, page.CardAddress());
+        Assert.Equal("United States (US)", page.Facts()["Country"]);
+        Assert.Contains("Data from DB-IP", page.Card().QuerySelector(".provenance")!.TextContent, StringComparison.Ordinal);
+        var attribution = page.Card().QuerySelector(".attribution a[href='https://db-ip.com']");
+        Assert.NotNull(attribution);
+        Assert.Equal("IP geolocation by DB-IP", attribution.TextContent);
+    }
+
+    [GeoDbTheory]
+    [InlineData("private range", "This is a private address")]
+    [InlineData("invalid query", "That is not an IP address")]
+    public async Task UpstreamRefusalIsTheAnswerAndIsNotAskedElsewhere(string message, string shown)
+    {
+        upstream.Answer(Address, IpApiEmulator.Samples.Fail(message, Address));
+        await using var app = SiteWithOfflineFallback();
+
+        var page = await app.CreateClient().GetDocumentAsync("/?ip=" + Address);
+
+        Assert.Contains(shown, page.Card().TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.Facts());
+        Assert.Null(page.Card().QuerySelector(".attribution"));
+    }
+
+    [GeoDbFact]
+    public async Task UpstreamAnswersWhenItCanAndTheCardSaysSo()
+    {
+        await using var app = SiteWithOfflineFallback();
+
+        var page = await app.CreateClient().GetDocumentAsync("/?ip=8.8.8.8");
+
+        Assert.Equal("Ashburn", page.Facts()["City"]);
+        Assert.Contains("ip-api.com", page.Card().QuerySelector(".provenance")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(page.Card().QuerySelector(".attribution"));
+    }
+
+    [GeoDbFact]
+    public async Task ProvidersAreAskedInTheConfiguredOrder()
+    {
+        GeoDbFiles.Require();
+        await using var app = new RazorIpInfoFactory(upstream);
+        app.Settings["Lookup:Providers:0"] = "mmdb";
+        app.Settings["Lookup:Providers:1"] = "ip-api";
+
+        var page = await app.CreateClient().GetDocumentAsync("/?ip=8.8.8.8");
+
+        Assert.Equal("United States (US)", page.Facts()["Country"]);
+        Assert.Contains("Data from DB-IP", page.Card().QuerySelector(".provenance")!.TextContent, StringComparison.Ordinal);
+        Assert.Empty(upstream.Requests);
+    }
+
+    [GeoDbFact]
+    public async Task ServersOwnAddressNeedsTheUpstreamBecauseTheDatabaseCannotSeeIt()
+    {
+        await using var app = SiteWithOfflineFallback();
+        app.Settings["IpApi:BaseUrl"] = IpApiEmulator.ClosedPortUrl();
+
+        var page = await app.CreateClientFor("192.168.1.20").GetDocumentAsync("/");
+
+        Assert.Equal("The lookup failed", page.CardTitle());
+    }
+
+    [Fact]
+    public async Task UnknownProviderStopsTheSiteAtStartUp()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        app.Settings["Lookup:Providers:0"] = "maxmind";
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+
+        Assert.Contains("Lookup:Providers", error.Message, StringComparison.Ordinal);
+    }
+}
