@@ -12,18 +12,23 @@ builder.WebHost.UseStaticWebAssets();
 builder.AddTrustedProxies();
 builder.AddIpLookup();
 builder.AddIpInfoApi();
+builder.AddLanguages();
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
 
 app.UseTrustedProxies();
+app.UseLanguages();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error");
 }
 
 app.MapStaticAssets();
+app.UseRootContentNegotiation();
 app.MapRazorPages().WithStaticAssets();
 app.MapIpInfoApi();
+app.MapTextEndpoints();
+app.MapLanguageSwitch();
 
 app.Run();
