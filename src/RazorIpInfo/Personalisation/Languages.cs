@@ -16,7 +16,8 @@ public static class Languages
 
     public static IHostApplicationBuilder AddLanguages(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddLocalization(options => options.ResourcesPath = "Resources");
+        // No ResourcesPath: the resources are named after SharedResource's full name, RazorIpInfo.Resources.SharedResource.
+        builder.Services.AddLocalization();
         builder.Services.Configure<RequestLocalizationOptions>(options =>
         {
             options.DefaultRequestCulture = new RequestCulture(UpstreamLanguage.Default);
@@ -79,8 +80,10 @@ public static class Languages
     /// German, zh-TW and zh-Hans-CN are Chinese and pt-PT is Portuguese, which parent-culture
     /// fallback alone does not do (zh-TW's parent is zh-Hant, not zh-CN).
     /// </summary>
-    private sealed class SameLanguageProvider(RequestCultureProvider inner) : RequestCultureProvider
+    internal sealed class SameLanguageProvider(RequestCultureProvider inner) : RequestCultureProvider
     {
+        public RequestCultureProvider Inner => inner;
+
         public override async Task<ProviderCultureResult?> DetermineProviderCultureResult(HttpContext httpContext)
         {
             inner.Options = Options ?? httpContext.RequestServices.GetRequiredService<IOptions<RequestLocalizationOptions>>().Value;

@@ -45,7 +45,7 @@ public sealed class TrustedProxyTests : IDisposable
 
         await app.Server.SendAsync(context => Get(context, "/api/ip-info", peer, ("X-Forwarded-For", forwardedFor)));
 
-        Assert.Equal(IpApiEmulator.PathFor(lookedUp), Assert.Single(upstream.Requests).RequestMessage!.Path);
+        AssertOnlyLookedUp(lookedUp);
     }
 
     [Theory]
@@ -57,7 +57,7 @@ public sealed class TrustedProxyTests : IDisposable
 
         await app.Server.SendAsync(context => Get(context, "/api/ip-info", peer, ("CF-Connecting-IP", "8.8.8.8")));
 
-        Assert.Equal(IpApiEmulator.PathFor(lookedUp), Assert.Single(upstream.Requests).RequestMessage!.Path);
+        AssertOnlyLookedUp(lookedUp);
     }
 
     [Fact]
@@ -82,6 +82,13 @@ public sealed class TrustedProxyTests : IDisposable
         var error = Assert.Throws<OptionsValidationException>(() => app.Server);
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    // All, not Single: under load a slow first attempt may be retried, which is not what this is about.
+    private void AssertOnlyLookedUp(string? address)
+    {
+        Assert.NotEmpty(upstream.Requests);
+        Assert.All(upstream.Requests, request => Assert.Equal(IpApiEmulator.PathFor(address), request.RequestMessage!.Path));
     }
 
     private RazorIpInfoFactory Configured(string settings)
