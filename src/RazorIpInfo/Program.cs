@@ -1,6 +1,7 @@
 using RazorIpInfo.Api;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Personalisation;
+using RazorIpInfo.Protection;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,6 +13,8 @@ builder.WebHost.UseStaticWebAssets();
 builder.AddTrustedProxies();
 builder.AddIpLookup();
 builder.AddIpInfoApi();
+builder.AddInboundRateLimits();
+builder.AddHealth();
 builder.AddLanguages();
 builder.Services.AddRazorPages();
 
@@ -19,11 +22,12 @@ var app = builder.Build();
 
 app.UseTrustedProxies();
 app.UseLanguages();
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error");
-}
+app.UseErrorPages();
+app.UseSecurityHeaders();
+app.UseRouting(); // after the error pages, so that their re-executed requests are routed afresh
+app.UseRateLimiter();
 
+app.MapHealth();
 app.MapStaticAssets();
 app.UseRootContentNegotiation();
 app.MapRazorPages().WithStaticAssets();

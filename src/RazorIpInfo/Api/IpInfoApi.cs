@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using RazorIpInfo.Lookup;
+using RazorIpInfo.Protection;
 
 namespace RazorIpInfo.Api;
 
@@ -19,7 +20,9 @@ public static class IpInfoApi
     {
         app.MapOpenApi();
 
-        var api = app.MapGroup("/api/ip-info").WithTags("IP information");
+        var api = app.MapGroup("/api/ip-info")
+            .WithTags("IP information")
+            .RequireRateLimiting(RateLimits.Policy);
 
         api.MapGet("/", GetCallerAsync)
             .WithName("GetCallerIpInfo")
@@ -76,7 +79,8 @@ public static class IpInfoApi
         {
             case LookupResult.QuotaExhausted quota:
                 var seconds = (int)Math.Ceiling(quota.RetryAfter.TotalSeconds);
-                return new(StatusCodes.Status429TooManyRequests, "Lookup quota exhausted",
+                // 503, not 429: the caller did nothing wrong; the service we depend on is busy.
+                return new(StatusCodes.Status503ServiceUnavailable, "Lookup quota exhausted",
                     $"The IP information service has no lookups left for now. Try again in {seconds} s.", seconds);
 
             case LookupResult.Refused { Reason: RefusalReason.InvalidAddress }:

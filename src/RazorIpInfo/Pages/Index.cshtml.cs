@@ -1,10 +1,13 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Pages.Card;
+using RazorIpInfo.Protection;
 
 namespace RazorIpInfo.Pages;
 
+[EnableRateLimiting(RateLimits.Policy)]
 public sealed class IndexModel(IpLookupService lookup) : PageModel
 {
     /// <summary>The address typed into the lookup form; empty means "my own address".</summary>

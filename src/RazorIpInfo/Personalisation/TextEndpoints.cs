@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Net.Http.Headers;
 using RazorIpInfo.Api;
 using RazorIpInfo.Lookup;
+using RazorIpInfo.Protection;
 
 namespace RazorIpInfo.Personalisation;
 
@@ -27,6 +28,7 @@ public static class TextEndpoints
         {
             app.MapGet(path, (string? ip, HttpContext context, IpLookupService lookup, CancellationToken cancellationToken) =>
                     AnswerAsync(ip, field, context, lookup, cancellationToken))
+                .RequireRateLimiting(RateLimits.Policy)
                 .ExcludeFromDescription();
         }
 

@@ -55,10 +55,10 @@ public sealed class IpInfoApiTests : IDisposable
 
     public static TheoryData<string, IResponseBuilder, HttpStatusCode, string> UpstreamOutcomes => new()
     {
-        { "9.9.9.9", Response.Create().WithStatusCode(429).WithHeader("X-Rl", "0").WithHeader("X-Ttl", "42"), HttpStatusCode.TooManyRequests, "Lookup quota exhausted" },
+        { "9.9.9.9", Response.Create().WithStatusCode(429).WithHeader("X-Rl", "0").WithHeader("X-Ttl", "42"), HttpStatusCode.ServiceUnavailable, "Lookup quota exhausted" },
         { "9.9.9.9", Response.Create().WithStatusCode(500), HttpStatusCode.BadGateway, "Lookup failed" },
         { "9.9.9.9", Response.Create().WithStatusCode(200).WithBody("not json"), HttpStatusCode.BadGateway, "Lookup failed" },
-        { "9.9.9.9", Response.Create().WithStatusCode(200).WithBodyAsJson(IpApiEmulator.Samples.GoogleDnsV4).WithDelay(5000), HttpStatusCode.GatewayTimeout, "Lookup timed out" },
+        { "9.9.9.9", Response.Create().WithStatusCode(200).WithBodyAsJson(IpApiEmulator.Samples.GoogleDnsV4).WithDelay(RazorIpInfoFactory.SlowAnswer), HttpStatusCode.GatewayTimeout, "Lookup timed out" },
         { "9.9.9.9", Response.Create().WithStatusCode(200).WithBodyAsJson(IpApiEmulator.Samples.Fail("private range", "9.9.9.9")), HttpStatusCode.UnprocessableEntity, "Private address" },
         { "9.9.9.9", Response.Create().WithStatusCode(200).WithBodyAsJson(IpApiEmulator.Samples.Fail("reserved range", "9.9.9.9")), HttpStatusCode.UnprocessableEntity, "Reserved address" },
         { "9.9.9.9", Response.Create().WithStatusCode(200).WithBodyAsJson(IpApiEmulator.Samples.Fail("invalid query", "9.9.9.9")), HttpStatusCode.BadRequest, "Not an IP address" },
@@ -70,6 +70,10 @@ public sealed class IpInfoApiTests : IDisposable
     {
         upstream.Respond(address, answer);
         await using var app = new RazorIpInfoFactory(upstream);
+        if (expected == HttpStatusCode.GatewayTimeout)
+        {
+            app.WithShortTimeouts();
+        }
 
         var response = await app.CreateClient().GetAsync("/api/ip-info/" + address);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -79,7 +83,7 @@ public sealed class IpInfoApiTests : IDisposable
         Assert.Equal(title, problem.GetProperty("title").GetString());
         Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
-        if (expected == HttpStatusCode.TooManyRequests)
+        if (expected == HttpStatusCode.ServiceUnavailable)
         {
             Assert.Equal(TimeSpan.FromSeconds(42), response.Headers.RetryAfter!.Delta);
         }

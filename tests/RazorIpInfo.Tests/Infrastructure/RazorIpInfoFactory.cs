@@ -14,12 +14,25 @@ namespace RazorIpInfo.Tests.Infrastructure;
 /// </summary>
 public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationFactory<Program>
 {
-    /// <summary>Configuration a test adds or overrides, applied last.</summary>
+    /// <summary>
+    /// Configuration a test adds or overrides, applied last. Timeouts are generous so that a busy CI
+    /// machine does not turn a slow emulator answer into a retry; timeout tests use <see cref="WithShortTimeouts"/>.
+    /// </summary>
     public Dictionary<string, string?> Settings { get; } = new()
     {
-        ["IpApi:AttemptTimeout"] = "00:00:01",
-        ["IpApi:TotalTimeout"] = "00:00:02",
+        ["IpApi:AttemptTimeout"] = "00:00:05",
+        ["IpApi:TotalTimeout"] = "00:00:10",
     };
+
+    /// <summary>An emulator delay of <see cref="SlowAnswer"/> then times out every attempt quickly.</summary>
+    public RazorIpInfoFactory WithShortTimeouts()
+    {
+        Settings["IpApi:AttemptTimeout"] = "00:00:00.500";
+        Settings["IpApi:TotalTimeout"] = "00:00:01";
+        return this;
+    }
+
+    public const int SlowAnswer = 4000;
 
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
 

@@ -133,12 +133,16 @@ public sealed class IndexPageTests : IDisposable
             "malformed JSON" => Response.Create().WithStatusCode(status).WithBody("{\"status\":\"success\",\"query\":"),
             "oversized JSON" => Response.Create().WithStatusCode(status).WithBody(
                 "{\"status\":\"success\",\"query\":\"9.9.9.9\",\"isp\":\"" + new string('x', 100_000) + "\"}"),
-            "too slow" => Response.Create().WithStatusCode(status).WithBodyAsJson(IpApiEmulator.Samples.GoogleDnsV4).WithDelay(5000),
+            "too slow" => Response.Create().WithStatusCode(status).WithBodyAsJson(IpApiEmulator.Samples.GoogleDnsV4).WithDelay(RazorIpInfoFactory.SlowAnswer),
             "quota exhausted" => Response.Create().WithStatusCode(status).WithHeader("X-Rl", "0").WithHeader("X-Ttl", "42"),
             "unexpected fail message" => Response.Create().WithStatusCode(status).WithBodyAsJson(IpApiEmulator.Samples.Fail("SSL unavailable", "9.9.9.9")),
             _ => Response.Create().WithStatusCode(status),
         });
         await using var app = new RazorIpInfoFactory(upstream);
+        if (failure == "too slow")
+        {
+            app.WithShortTimeouts();
+        }
 
         var response = await app.CreateClient().GetAsync("/?ip=9.9.9.9");
         var page = await Html.ParseAsync(response);

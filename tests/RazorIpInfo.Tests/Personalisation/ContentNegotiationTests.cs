@@ -111,14 +111,14 @@ public sealed class ContentNegotiationTests : IDisposable
     }
 
     [Fact]
-    public async Task SpentQuotaIsA429LineWithRetryAfter()
+    public async Task SpentQuotaIsA503LineWithRetryAfterLikeTheJsonApi()
     {
         upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(429).WithHeader("X-Rl", "0").WithHeader("X-Ttl", "42"));
         await using var app = new RazorIpInfoFactory(upstream);
 
         var response = await app.CreateClient().GetAsync("/ip?ip=9.9.9.9");
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.NotNull(response.Headers.RetryAfter);
         Assert.Equal("Lookup quota exhausted\n", await response.Content.ReadAsStringAsync());
     }
@@ -133,6 +133,20 @@ public sealed class ContentNegotiationTests : IDisposable
         var response = await app.CreateClient().GetAsync("/ip?ip=9.9.9.9");
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task TextEndpointsShareThePagesRateLimit()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        app.Settings["RateLimits:LookupsPerMinute"] = "1";
+        var client = app.CreateClientFor("8.8.8.8");
+
+        var first = await client.GetAsync("/city?ip=8.8.8.8");
+        var second = await client.GetAsync("/country?ip=8.8.8.8");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
     }
 
     private static HttpRequestMessage Request(string url, string? userAgent, string? accept)

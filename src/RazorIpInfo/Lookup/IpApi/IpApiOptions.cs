@@ -28,6 +28,19 @@ public sealed class IpApiOptions
     [Range(1024, 1024 * 1024)]
     public int MaxResponseBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// The upstream's request budget per minute, shared by every instance. Unset: 45, the free tier's
+    /// limit, or no limit with a pro key. 0: no limit.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int? RequestsPerMinute { get; set; }
+
+    /// <summary>How long the circuit stays open after repeated failures, failing lookups fast.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    public int EffectiveRequestsPerMinute => RequestsPerMinute ?? (string.IsNullOrEmpty(Key) ? 45 : 0);
+
     public Uri EffectiveBaseUrl => new(
         string.IsNullOrWhiteSpace(BaseUrl) ? (string.IsNullOrEmpty(Key) ? FreeEndpoint : ProEndpoint) : BaseUrl);
 }

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using RazorIpInfo.Tests.Infrastructure;
+using WireMock.ResponseBuilders;
+
+namespace RazorIpInfo.Tests.Protection;
+
+public sealed class UpstreamQuotaTests : IDisposable
+{
+    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
+
+    public void Dispose() => upstream.Dispose();
+
+    [Fact]
+    public async Task NoUpstreamCallIsMadeOnceTheUpstreamSaysTheBudgetIsSpent()
+    {
+        var quota = new QuotaEnforcingUpstream(upstream, limit: 10, TimeSpan.FromMinutes(1));
+        await using var app = Unlimited(new RazorIpInfoFactory(upstream));
+        var client = app.CreateClientFor("8.8.8.8");
+
+        var responses = await Task.WhenAll(Enumerable.Range(1, 60).Chunk(6).Select(async chunk =>
+        {
+            var pages = new List<(HttpStatusCode Status, string Title)>();
+            foreach (var i in chunk)
+            {
+                var response = await client.GetAsync(FormattableString.Invariant($"/?ip=1.0.0.{i}"));
+                pages.Add((response.StatusCode, (await Html.ParseAsync(response)).CardTitle()));
+            }
+
+            return pages;
+        }));
+
+        var all = responses.SelectMany(r => r).ToList();
+        Assert.Equal(0, quota.Violations);
+        Assert.InRange(quota.Answered, 1, 10);
+        Assert.All(all, page => Assert.Equal(HttpStatusCode.OK, page.Status));
+        Assert.Equal(quota.Answered, all.Count(page => page.Title != "Too many lookups right now"));
+    }
+
+    [Fact]
+    public async Task SpentBudgetIsA503WithRetryAfterInTheApiAndDegradesReadiness()
+    {
+        _ = new QuotaEnforcingUpstream(upstream, limit: 2, TimeSpan.FromMinutes(1));
+        await using var app = Unlimited(new RazorIpInfoFactory(upstream));
+        var client = app.CreateClientFor("8.8.8.8");
+        await client.GetAsync("/api/ip-info/1.0.0.1");
+        await client.GetAsync("/api/ip-info/1.0.0.2");
+
+        var held = await client.GetAsync("/api/ip-info/1.0.0.3");
+        var ready = await client.GetFromJsonAsync<JsonElement>("/readyz");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, held.StatusCode);
+        Assert.InRange(held.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+        Assert.Equal("Degraded", ready.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task RepeatedFailuresOpenTheCircuitAndLookupsFailFast()
+    {
+        upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(500));
+        await using var app = new RazorIpInfoFactory(upstream);
+        app.Settings["IpApi:MaxRetries"] = "0";
+        var client = app.CreateClientFor("8.8.8.8");
+
+        for (var i = 0; i < 6; i++)
+        {
+            await client.GetAsync("/api/ip-info/9.9.9.9");
+        }
+
+        var callsWhenOpen = upstream.RequestsFor("9.9.9.9");
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            answers.Add((await client.GetAsync("/api/ip-info/9.9.9.9")).StatusCode);
+        }
+
+        var ready = await client.GetFromJsonAsync<JsonElement>("/readyz");
+        Assert.InRange(callsWhenOpen, 5, 6);
+        Assert.Equal(callsWhenOpen, upstream.RequestsFor("9.9.9.9"));
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.BadGateway, status));
+        Assert.Equal("Degraded", ready.GetProperty("status").GetString());
+        Assert.Contains("circuit", ready.GetProperty("checks").GetProperty("upstream").GetProperty("description").GetString()!, StringComparison.Ordinal);
+    }
+
+    private static RazorIpInfoFactory Unlimited(RazorIpInfoFactory app)
+    {
+        app.Settings["RateLimits:LookupsPerMinute"] = "100000";
+        app.Settings["IpApi:RequestsPerMinute"] = 45.ToString(CultureInfo.InvariantCulture);
+        return app;
+    }
+}
