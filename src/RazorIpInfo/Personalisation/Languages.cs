@@ -18,6 +18,8 @@ public static class Languages
     {
         // No ResourcesPath: the resources are named after SharedResource's full name, RazorIpInfo.Resources.SharedResource.
         builder.Services.AddLocalization();
+        // IHtmlLocalizer, for the few strings that carry markup (a link, a <time> element).
+        builder.Services.AddRazorPages().AddViewLocalization();
         builder.Services.Configure<RequestLocalizationOptions>(options =>
         {
             options.DefaultRequestCulture = new RequestCulture(UpstreamLanguage.Default);
