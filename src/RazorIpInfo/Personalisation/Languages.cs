@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.Extensions.WebEncoders;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -20,6 +23,10 @@ public static class Languages
         builder.Services.AddLocalization();
         // IHtmlLocalizer, for the few strings that carry markup (a link, a <time> element).
         builder.Services.AddRazorPages().AddViewLocalization();
+        // Razor's encoder escapes everything outside Basic Latin by default, which would turn a Japanese or
+        // Russian page into numeric entities; the page is UTF-8, so only HTML's special characters need it.
+        builder.Services.Configure<WebEncoderOptions>(options =>
+            options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.Configure<RequestLocalizationOptions>(options =>
         {
             options.DefaultRequestCulture = new RequestCulture(UpstreamLanguage.Default);

@@ -64,6 +64,17 @@ public sealed class LocalisedPageTests : IDisposable
     }
 
     [Fact]
+    public async Task TranslatedTextIsSentAsUtf8RatherThanNumericEntities()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        // The raw markup on purpose: a parser would hide whether "Страна" travelled as text or as &#x421;….
+        var html = await app.CreateClient().GetStringAsync("/?ip=8.8.8.8&culture=ru");
+
+        Assert.Contains("<dt>Страна</dt>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ErrorPageSpeaksTheVisitorsLanguage()
     {
         await using var app = new RazorIpInfoFactory(upstream);
