@@ -3,7 +3,6 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
 using Microsoft.AspNetCore.Localization;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using RazorIpInfo.Lookup;
 
@@ -35,9 +34,9 @@ public static class Languages
             options.ApplyCurrentCultureToResponseHeaders = true;
             options.RequestCultureProviders =
             [
-                new SameLanguageProvider(new QueryStringRequestCultureProvider()),
-                new SameLanguageProvider(new CookieRequestCultureProvider()),
-                new SameLanguageProvider(new AcceptLanguageHeaderRequestCultureProvider { MaximumAcceptLanguageHeaderValuesToTry = 5 }),
+                new SameLanguageProvider(new QueryStringRequestCultureProvider { Options = options }),
+                new SameLanguageProvider(new CookieRequestCultureProvider { Options = options }),
+                new SameLanguageProvider(new AcceptLanguageHeaderRequestCultureProvider { Options = options, MaximumAcceptLanguageHeaderValuesToTry = 5 }),
             ];
         });
         return builder;
@@ -95,7 +94,6 @@ public static class Languages
 
         public override async Task<ProviderCultureResult?> DetermineProviderCultureResult(HttpContext httpContext)
         {
-            inner.Options = Options ?? httpContext.RequestServices.GetRequiredService<IOptions<RequestLocalizationOptions>>().Value;
             var result = await inner.DetermineProviderCultureResult(httpContext);
             if (result is null)
             {
