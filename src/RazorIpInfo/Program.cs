@@ -17,11 +17,13 @@ builder.AddGeoDb();
 builder.AddIpInfoApi();
 builder.AddInboundRateLimits();
 builder.AddHealth();
+builder.AddLanguages();
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
 
 app.UseTrustedProxies();
+app.UseLanguages();
 app.UseErrorPages();
 app.UseSecurityHeaders();
 app.UseRouting(); // after the error pages, so that their re-executed requests are routed afresh
@@ -29,7 +31,10 @@ app.UseRateLimiter();
 
 app.MapHealth();
 app.MapStaticAssets();
+app.UseRootContentNegotiation();
 app.MapRazorPages().WithStaticAssets();
 app.MapIpInfoApi();
+app.MapTextEndpoints();
+app.MapLanguageSwitch();
 
 app.Run();

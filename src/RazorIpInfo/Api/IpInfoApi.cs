@@ -60,48 +60,61 @@ public static class IpInfoApi
     private static Results<Ok<IpInfo>, ProblemHttpResult> ToHttpResult(
         LookupResult result, HttpContext context, string? address = null)
     {
+        if (result is LookupResult.Found found)
+        {
+            // Age is the standard header for "how old is this answer"; X-Stale says the provider failed
+            // and this is the last good answer kept for that case.
+            context.Response.Headers[HeaderNames.Age] = ((long)found.Age.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            if (found.Stale)
+            {
+                context.Response.Headers[StaleHeader] = "true";
+            }
+
+            return TypedResults.Ok(found.Info);
+        }
+
+        var failure = Describe(result, address);
+        if (failure.RetryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return TypedResults.Problem(statusCode: failure.Status, title: failure.Title, detail: failure.Detail);
+    }
+
+    /// <summary>How a failed lookup is answered over HTTP; shared with the plain-text endpoints.</summary>
+    internal static LookupFailure Describe(LookupResult result, string? address = null)
+    {
         switch (result)
         {
-            case LookupResult.Found found:
-                // Age is the standard header for "how old is this answer"; X-Stale says the provider failed
-                // and this is the last good answer kept for that case.
-                context.Response.Headers[HeaderNames.Age] = ((long)found.Age.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                if (found.Stale)
-                {
-                    context.Response.Headers[StaleHeader] = "true";
-                }
-
-                return TypedResults.Ok(found.Info);
-
             case LookupResult.QuotaExhausted quota:
                 var seconds = (int)Math.Ceiling(quota.RetryAfter.TotalSeconds);
-                context.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
                 // 503, not 429: the caller did nothing wrong; the service we depend on is busy.
-                return Problem(StatusCodes.Status503ServiceUnavailable, "Lookup quota exhausted",
-                    $"The IP information service has no lookups left for now. Try again in {seconds} s.");
+                return new(StatusCodes.Status503ServiceUnavailable, "Lookup quota exhausted",
+                    $"The IP information service has no lookups left for now. Try again in {seconds} s.", seconds);
 
             case LookupResult.Refused { Reason: RefusalReason.InvalidAddress }:
-                return Problem(StatusCodes.Status400BadRequest, "Not an IP address",
+                return new(StatusCodes.Status400BadRequest, "Not an IP address",
                     "Give an IPv4 address such as 8.8.8.8 or an IPv6 address such as 2001:4860:4860::8888.");
 
             case LookupResult.Refused { Reason: RefusalReason.PrivateRange }:
-                return Problem(StatusCodes.Status422UnprocessableEntity, "Private address",
+                return new(StatusCodes.Status422UnprocessableEntity, "Private address",
                     $"{address ?? "The address"} belongs to a private or local network, so there is no public information about it.");
 
             case LookupResult.Refused:
-                return Problem(StatusCodes.Status422UnprocessableEntity, "Reserved address",
+                return new(StatusCodes.Status422UnprocessableEntity, "Reserved address",
                     $"{address ?? "The address"} is reserved for special use (documentation, multicast, future use), so there is no public information about it.");
 
             case LookupResult.Unavailable { Reason: UnavailableReason.Timeout }:
-                return Problem(StatusCodes.Status504GatewayTimeout, "Lookup timed out",
+                return new(StatusCodes.Status504GatewayTimeout, "Lookup timed out",
                     "The IP information service did not answer in time. Try again shortly.");
 
             default:
-                return Problem(StatusCodes.Status502BadGateway, "Lookup failed",
+                return new(StatusCodes.Status502BadGateway, "Lookup failed",
                     "The IP information service could not answer. Try again shortly.");
         }
     }
-
-    private static ProblemHttpResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(statusCode: status, title: title, detail: detail);
 }
+
+/// <summary>A failed lookup as HTTP: status, a short title, a sentence, and for a spent quota the wait.</summary>
+internal sealed record LookupFailure(int Status, string Title, string Detail, int? RetryAfterSeconds = null);

@@ -2,15 +2,17 @@ using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Localization;
 using Microsoft.Net.Http.Headers;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Pages.Card;
 using RazorIpInfo.Protection;
+using RazorIpInfo.Resources;
 
 namespace RazorIpInfo.Pages;
 
 [EnableRateLimiting(RateLimits.Policy)]
-public sealed class IndexModel(IpLookupService lookup) : PageModel
+public sealed class IndexModel(IpLookupService lookup, IStringLocalizer<SharedResource> text) : PageModel
 {
     /// <summary>The address typed into the lookup form; empty means "my own address".</summary>
     [BindProperty(SupportsGet = true, Name = "ip")]
@@ -25,7 +27,7 @@ public sealed class IndexModel(IpLookupService lookup) : PageModel
     public IpCardModel Card { get; private set; } = null!;
 
     /// <summary>The window title, also sent with a lookup's fragment so that htmx updates it.</summary>
-    public string Title => Card.Query is { } query ? $"{query} — RazorIpInfo" : "What is my IP? — RazorIpInfo";
+    public string Title => Card.Query is { } query ? $"{query} — RazorIpInfo" : text["Index.Title"];
 
     public bool InvalidAddress => Card.Result is LookupResult.Refused { Reason: RefusalReason.InvalidAddress };
 

@@ -1,13 +1,53 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Html;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.Extensions.Localization;
 using RazorIpInfo.Lookup;
+using RazorIpInfo.Resources;
 
 namespace RazorIpInfo.Pages.Card;
 
 /// <summary>Culture-aware text for the card's values.</summary>
 public static class CardFormat
 {
-    public static string Coordinates(double latitude, double longitude) =>
-        string.Format(CultureInfo.CurrentCulture, "{0:0.0000}, {1:0.0000}", latitude, longitude);
+    /// <summary>Where the culture writes decimals with a comma (de, fr, ru, …) the pair is separated by a semicolon, so it stays readable.</summary>
+    public static string Coordinates(double latitude, double longitude)
+    {
+        var culture = CultureInfo.CurrentCulture;
+        var separator = culture.NumberFormat.NumberDecimalSeparator == "," ? "; " : ", ";
+        return string.Format(culture, "{0:0.0000}{2}{1:0.0000}", latitude, longitude, separator);
+    }
+
+    /// <summary>The weekday and the culture's short time: "Tue 14:05", "Di. 14:05", "火 14:05", "Tue 2:05 PM" where that is the custom.</summary>
+    public static string LocalTimeText(DateTimeOffset local) =>
+        string.Format(CultureInfo.CurrentCulture, "{0:ddd} {0:t}", local);
+
+    /// <summary>
+    /// A &lt;time&gt; element saying how long ago data was fetched ("4 minutes ago"), with the instant
+    /// machine-readable and, on hover, in UTC.
+    /// </summary>
+    public static IHtmlContent AgeElement(DateTimeOffset fetchedAt, TimeSpan age, IStringLocalizer<SharedResource> text)
+    {
+        var time = new TagBuilder("time");
+        time.Attributes["datetime"] = fetchedAt.ToString("O", CultureInfo.InvariantCulture);
+        time.Attributes["title"] = fetchedAt.UtcDateTime.ToString("G", CultureInfo.CurrentCulture) + " UTC";
+        time.InnerHtml.Append(Age(age, text));
+        return time;
+    }
+
+    /// <summary>A link for use as a localised sentence's argument.</summary>
+    public static IHtmlContent Link(string href, string label, string? rel = null)
+    {
+        var link = new TagBuilder("a");
+        link.Attributes["href"] = href;
+        if (rel is not null)
+        {
+            link.Attributes["rel"] = rel;
+        }
+
+        link.InnerHtml.Append(label);
+        return link;
+    }
 
     public static string UtcOffset(int seconds)
     {
@@ -28,16 +68,16 @@ public static class CardFormat
     }
 
     /// <summary>How long ago data was fetched, as a person would say it.</summary>
-    public static string Age(TimeSpan age) => age switch
+    public static string Age(TimeSpan age, IStringLocalizer<SharedResource> text) => age switch
     {
-        { TotalMinutes: < 1 } => "just now",
-        { TotalHours: < 1 } => Ago((int)age.TotalMinutes, "minute"),
-        { TotalDays: < 1 } => Ago((int)age.TotalHours, "hour"),
-        _ => Ago((int)age.TotalDays, "day"),
+        { TotalMinutes: < 1 } => text["Age.JustNow"],
+        { TotalHours: < 1 } => Ago((int)age.TotalMinutes, "Age.Minute", "Age.Minutes", text),
+        { TotalDays: < 1 } => Ago((int)age.TotalHours, "Age.Hour", "Age.Hours", text),
+        _ => Ago((int)age.TotalDays, "Age.Day", "Age.Days", text),
     };
 
-    private static string Ago(int count, string unit) =>
-        string.Create(CultureInfo.CurrentCulture, $"{count} {unit}{(count == 1 ? "" : "s")} ago");
+    private static string Ago(int count, string one, string many, IStringLocalizer<SharedResource> text) =>
+        text[count == 1 ? one : many, count];
 
     public static string Place(IpInfo info) =>
         string.Join(", ", new[] { info.City, info.Region, info.Country }.Where(part => !string.IsNullOrEmpty(part)).Distinct());
@@ -60,7 +100,7 @@ public static class CardFormat
             var (number, name) => $"{number} · {name}",
         };
 
-    public static string? NetworkFlags(IpInfo info)
+    public static string? NetworkFlags(IpInfo info, IStringLocalizer<SharedResource> text)
     {
         if (info is { Mobile: null, Proxy: null, Hosting: null })
         {
@@ -70,19 +110,19 @@ public static class CardFormat
         var flags = new List<string>(3);
         if (info.Mobile == true)
         {
-            flags.Add("Mobile network");
+            flags.Add(text["Card.Network.Mobile"]);
         }
 
         if (info.Proxy == true)
         {
-            flags.Add("Proxy, VPN or Tor");
+            flags.Add(text["Card.Network.Proxy"]);
         }
 
         if (info.Hosting == true)
         {
-            flags.Add("Hosting or data centre");
+            flags.Add(text["Card.Network.Hosting"]);
         }
 
-        return flags.Count == 0 ? "None flagged" : string.Join(", ", flags);
+        return flags.Count == 0 ? text["Card.Network.None"] : string.Join(", ", flags);
     }
 }

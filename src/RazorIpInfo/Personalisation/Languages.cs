@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.Extensions.WebEncoders;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Net.Http.Headers;
+using RazorIpInfo.Lookup;
+
+namespace RazorIpInfo.Personalisation;
+
+/// <summary>
+/// The page's language, chosen on the server from <c>?culture=</c>, the language cookie or Accept-Language,
+/// in that order, among the languages the upstream can name places in.
+/// </summary>
+public static class Languages
+{
+    public static readonly IReadOnlyList<CultureInfo> Supported = [.. UpstreamLanguage.Supported.Select(CultureInfo.GetCultureInfo)];
+
+    public static IHostApplicationBuilder AddLanguages(this IHostApplicationBuilder builder)
+    {
+        // No ResourcesPath: the resources are named after SharedResource's full name, RazorIpInfo.Resources.SharedResource.
+        builder.Services.AddLocalization();
+        // IHtmlLocalizer, for the few strings that carry markup (a link, a <time> element).
+        builder.Services.AddRazorPages().AddViewLocalization();
+        // Razor's encoder escapes everything outside Basic Latin by default, which would turn a Japanese or
+        // Russian page into numeric entities; the page is UTF-8, so only HTML's special characters need it.
+        builder.Services.Configure<WebEncoderOptions>(options =>
+            options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        builder.Services.Configure<RequestLocalizationOptions>(options =>
+        {
+            options.DefaultRequestCulture = new RequestCulture(UpstreamLanguage.Default);
+            options.SupportedCultures = [.. Supported];
+            options.SupportedUICultures = [.. Supported];
+            options.ApplyCurrentCultureToResponseHeaders = true;
+            options.RequestCultureProviders =
+            [
+                new SameLanguageProvider(new QueryStringRequestCultureProvider { Options = options }),
+                new SameLanguageProvider(new CookieRequestCultureProvider { Options = options }),
+                new SameLanguageProvider(new AcceptLanguageHeaderRequestCultureProvider { Options = options, MaximumAcceptLanguageHeaderValuesToTry = 5 }),
+            ];
+        });
+        return builder;
+    }
+
+    public static IApplicationBuilder UseLanguages(this IApplicationBuilder app)
+    {
+        app.Use((context, next) =>
+        {
+            context.Response.Headers.Append(HeaderNames.Vary, HeaderNames.AcceptLanguage);
+            return next(context);
+        });
+        return app.UseRequestLocalization();
+    }
+
+    /// <summary>
+    /// The switcher's links: a plain GET that remembers the choice in the framework's culture cookie and
+    /// goes back, so it works without JavaScript.
+    /// </summary>
+    public static IEndpointRouteBuilder MapLanguageSwitch(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/language/{culture}", (string culture, string? returnUrl, HttpContext context) =>
+            {
+                var chosen = Supported.FirstOrDefault(c => string.Equals(c.Name, culture, StringComparison.OrdinalIgnoreCase));
+                if (chosen is null)
+                {
+                    return Results.NotFound();
+                }
+
+                context.Response.Cookies.Append(
+                    CookieRequestCultureProvider.DefaultCookieName,
+                    CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
+                    new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, HttpOnly = true, SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Lax });
+                return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
+            })
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>The switcher's link for <paramref name="culture"/>, returning to the current page.</summary>
+    public static string SwitchUrl(CultureInfo culture, HttpRequest request) =>
+        $"/language/{culture.Name}?returnUrl={Uri.EscapeDataString(request.Path + request.QueryString)}";
+
+    private static bool IsLocal(string? url) =>
+        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+
+    /// <summary>
+    /// Reads each requested culture as the supported one with the same language, so that de-AT is
+    /// German, zh-TW and zh-Hans-CN are Chinese and pt-PT is Portuguese, which parent-culture
+    /// fallback alone does not do (zh-TW's parent is zh-Hant, not zh-CN).
+    /// </summary>
+    internal sealed class SameLanguageProvider(RequestCultureProvider inner) : RequestCultureProvider
+    {
+        public RequestCultureProvider Inner => inner;
+
+        public override async Task<ProviderCultureResult?> DetermineProviderCultureResult(HttpContext httpContext)
+        {
+            var result = await inner.DetermineProviderCultureResult(httpContext);
+            if (result is null)
+            {
+                return null;
+            }
+
+            var cultures = result.UICultures.Select(SupportedFor).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            return cultures.Count == 0 ? null : new ProviderCultureResult(cultures.Select(c => new Microsoft.Extensions.Primitives.StringSegment(c)).ToList());
+        }
+
+        private static string? SupportedFor(Microsoft.Extensions.Primitives.StringSegment requested)
+        {
+            try
+            {
+                var language = CultureInfo.GetCultureInfo(requested.ToString()).TwoLetterISOLanguageName;
+                return Supported.FirstOrDefault(c => c.TwoLetterISOLanguageName == language)?.Name;
+            }
+            catch (CultureNotFoundException)
+            {
+                return null;
+            }
+        }
+    }
+}

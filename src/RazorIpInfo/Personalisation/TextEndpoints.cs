@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Net.Http.Headers;
+using RazorIpInfo.Api;
+using RazorIpInfo.Lookup;
+using RazorIpInfo.Protection;
+
+namespace RazorIpInfo.Personalisation;
+
+/// <summary>One value per URL as a line of plain text, for scripts: <c>curl -s host/country</c>.</summary>
+public static class TextEndpoints
+{
+    private static readonly (string Path, Func<IpInfo, string?> Field)[] Fields =
+    [
+        ("/ip", info => info.Address),
+        ("/country", info => info.Country),
+        ("/country-iso", info => info.CountryCode),
+        ("/city", info => info.City),
+        ("/asn", info => info.AsNumber),
+        ("/coordinates", info => info is { Latitude: { } lat, Longitude: { } lon }
+            ? string.Create(CultureInfo.InvariantCulture, $"{lat},{lon}")
+            : null),
+    ];
+
+    public static IEndpointRouteBuilder MapTextEndpoints(this IEndpointRouteBuilder app)
+    {
+        foreach (var (path, field) in Fields)
+        {
+            app.MapGet(path, (string? ip, HttpContext context, IpLookupService lookup, CancellationToken cancellationToken) =>
+                    AnswerAsync(ip, field, context, lookup, cancellationToken))
+                .RequireRateLimiting(RateLimits.Policy)
+                .ExcludeFromDescription();
+        }
+
+        return app;
+    }
+
+    /// <summary>The address's field as a line; a failure as a short line with the same status as the JSON API.</summary>
+    internal static async Task<IResult> AnswerAsync(
+        string? ip, Func<IpInfo, string?> field, HttpContext context, IpLookupService lookup, CancellationToken cancellationToken)
+    {
+        LookupResult result;
+        string? asked = null;
+        if (string.IsNullOrWhiteSpace(ip))
+        {
+            result = await lookup.LookupVisitorAsync(VisitorAddress.From(context), UpstreamLanguage.Current, cancellationToken);
+        }
+        else if (AddressInput.TryParse(ip, out var address))
+        {
+            asked = address.ToString();
+            result = await lookup.LookupAsync(address, UpstreamLanguage.Current, cancellationToken);
+        }
+        else
+        {
+            result = new LookupResult.Refused(RefusalReason.InvalidAddress);
+        }
+
+        if (result is LookupResult.Found { Info: var info })
+        {
+            return field(info) is { Length: > 0 } value
+                ? Line(value, StatusCodes.Status200OK)
+                : Line("Not known for this address", StatusCodes.Status404NotFound);
+        }
+
+        var failure = IpInfoApi.Describe(result, asked);
+        if (failure.RetryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return Line(failure.Title, failure.Status);
+    }
+
+    /// <summary>The page's address as text: what <c>curl host/</c> prints.</summary>
+    internal static Task<IResult> AddressAsync(string? ip, HttpContext context, IpLookupService lookup, CancellationToken cancellationToken) =>
+        AnswerAsync(ip, info => info.Address, context, lookup, cancellationToken);
+
+    private static IResult Line(string text, int status) =>
+        Results.Text(text + "\n", "text/plain", Encoding.UTF8, status);
+}

@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using RazorIpInfo.Tests.Infrastructure;
+using WireMock.ResponseBuilders;
+
+namespace RazorIpInfo.Tests.Personalisation;
+
+public sealed class ContentNegotiationTests : IDisposable
+{
+    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
+
+    public void Dispose() => upstream.Dispose();
+
+    public static TheoryData<string?, string?, string> Clients => new()
+    {
+        // User-Agent, Accept, media type of the answer
+        { "curl/8.5.0", "*/*", "text/plain" },
+        { "Wget/1.21.4", "*/*", "text/plain" },
+        { "HTTPie/3.2.2", "*/*", "text/plain" },
+        { "xh/0.22.0", "*/*", "text/plain" },
+        { null, "text/plain", "text/plain" },
+        { "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html" },
+        { "Mozilla/5.0", null, "text/html" },
+        { "curl/8.5.0", "application/json", "application/json" },
+        { null, "application/json", "application/json" },
+        { "curl/8.5.0", "text/html", "text/html" },
+        { null, "text/html;q=0.5, application/json", "application/json" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Clients))]
+    public async Task RootAnswersInTheFormTheClientAskedFor(string? userAgent, string? accept, string mediaType)
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        using var request = Request("/", userAgent, accept);
+
+        var response = await app.CreateClientFor("8.8.8.8").SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("Accept", response.Headers.Vary);
+        Assert.Contains("User-Agent", response.Headers.Vary);
+    }
+
+    [Fact]
+    public async Task CurlGetsJustTheAddressAndANewline()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        using var request = Request("/", "curl/8.5.0", "*/*");
+
+        var response = await app.CreateClientFor("8.8.8.8").SendAsync(request);
+
+        Assert.Equal("8.8.8.8\n", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task JsonOnRootIsTheApisRecord()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        using var request = Request("/?ip=2001:4860:4860::8888", null, "application/json");
+
+        var root = await (await app.CreateClient().SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
+        var api = await app.CreateClient().GetFromJsonAsync<JsonElement>("/api/ip-info/2001:4860:4860::8888");
+
+        Assert.Equal(api.GetProperty("address").GetString(), root.GetProperty("address").GetString());
+        Assert.Equal(api.GetProperty("city").GetString(), root.GetProperty("city").GetString());
+        Assert.Equal("Mountain View", root.GetProperty("city").GetString());
+    }
+
+    public static TheoryData<string, string> Fields => new()
+    {
+        { "/ip?ip=8.8.8.8", "8.8.8.8" },
+        { "/country?ip=8.8.8.8", "United States" },
+        { "/country-iso?ip=8.8.8.8", "US" },
+        { "/city?ip=8.8.8.8", "Ashburn" },
+        { "/asn?ip=8.8.8.8", "AS15169" },
+        { "/coordinates?ip=8.8.8.8", "39.03,-77.5" },
+        { "/city", "Ashburn" },
+        { "/ip", "8.8.8.8" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Fields))]
+    public async Task TextEndpointsAnswerOneValueAsALine(string url, string value)
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var response = await app.CreateClientFor("8.8.8.8").GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(value + "\n", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("/country?ip=1.2.3", HttpStatusCode.BadRequest, "Not an IP address")]
+    [InlineData("/?ip=1.2.3", HttpStatusCode.BadRequest, "Not an IP address")]
+    [InlineData("/city?ip=10.1.2.3", HttpStatusCode.UnprocessableEntity, "Private address")]
+    [InlineData("/city?ip=9.9.9.9", HttpStatusCode.BadGateway, "Lookup failed")]
+    public async Task TextEndpointErrorsAreAShortLineWithTheRightStatus(string url, HttpStatusCode status, string line)
+    {
+        upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(500));
+        await using var app = new RazorIpInfoFactory(upstream);
+        using var request = Request(url, "curl/8.5.0", "*/*");
+
+        var response = await app.CreateClient().SendAsync(request);
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(line + "\n", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task SpentQuotaIsA503LineWithRetryAfterLikeTheJsonApi()
+    {
+        upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(429).WithHeader("X-Rl", "0").WithHeader("X-Ttl", "42"));
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var response = await app.CreateClient().GetAsync("/ip?ip=9.9.9.9");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Equal("Lookup quota exhausted\n", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task SlowUpstreamIsA504Line()
+    {
+        upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(5)));
+        await using var app = new RazorIpInfoFactory(upstream);
+        app.Settings["IpApi:MaxRetries"] = "0";
+
+        var response = await app.CreateClient().GetAsync("/ip?ip=9.9.9.9");
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task TextEndpointsShareThePagesRateLimit()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        app.Settings["RateLimits:LookupsPerMinute"] = "1";
+        var client = app.CreateClientFor("8.8.8.8");
+
+        var first = await client.GetAsync("/city?ip=8.8.8.8");
+        var second = await client.GetAsync("/country?ip=8.8.8.8");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+    }
+
+    private static HttpRequestMessage Request(string url, string? userAgent, string? accept)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (userAgent is not null)
+        {
+            request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+        }
+
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
+        return request;
+    }
+}
