@@ -15,7 +15,8 @@ public static class Health
     public static IHostApplicationBuilder AddHealth(this IHostApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks()
-            .AddCheck<UpstreamHealthCheck>("upstream", tags: [ReadyTag]);
+            .AddCheck<UpstreamHealthCheck>("upstream", tags: [ReadyTag])
+            .AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
         return builder;
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Net.Http.Headers;
+using RazorIpInfo.Personalisation;
 
 namespace RazorIpInfo.Protection;
 
@@ -70,7 +71,8 @@ public static class RateLimits
         var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
         context.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
 
-        if (context.Request.Path.StartsWithSegments("/api"))
+        var format = context.Request.Path.StartsWithSegments("/api") ? RootFormat.Json : ContentNegotiation.Choose(context.Request);
+        if (format == RootFormat.Json)
         {
             var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
             await problems.WriteAsync(new ProblemDetailsContext
@@ -83,6 +85,12 @@ public static class RateLimits
                     Detail = $"This client has made too many lookups. Try again in {seconds} s.",
                 },
             });
+        }
+        else if (format == RootFormat.Text)
+        {
+            // curl and scripts get a line they can print, like every other plain-text answer.
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync($"Too many requests: try again in {seconds} s.\n", cancellationToken);
         }
 
         // Pages get an empty 429 here; the status-code pages render the friendly page for it.

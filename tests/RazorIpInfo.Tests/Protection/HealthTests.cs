@@ -25,4 +25,42 @@ public sealed class HealthTests : IDisposable
         Assert.Equal("Healthy", body.GetProperty("status").GetString());
         Assert.Empty(upstream.Requests);
     }
+
+    [Fact]
+    public async Task ReadinessReportsRedisDegradedWhileItIsDownAndHealthyWhenItIsBack()
+    {
+        using var redis = RedisServer.Start();
+        await using var app = new RazorIpInfoFactory(upstream) { Redis = redis.ConnectionString };
+        var client = app.CreateClient();
+
+        var before = await client.GetFromJsonAsync<JsonElement>("/readyz");
+        redis.Kill();
+        var down = await client.GetAsync("/readyz");
+        var downBody = await down.Content.ReadFromJsonAsync<JsonElement>();
+        redis.Restart();
+        var back = await PollAsync(client, status => status == "Healthy");
+
+        Assert.Equal("Healthy", RedisStatus(before));
+        Assert.Equal(HttpStatusCode.OK, down.StatusCode);
+        Assert.Equal("Degraded", RedisStatus(downBody));
+        Assert.Equal("Healthy", RedisStatus(back));
+    }
+
+    private static string? RedisStatus(JsonElement body) =>
+        body.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString();
+
+    private static async Task<JsonElement> PollAsync(HttpClient client, Func<string?, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var body = await client.GetFromJsonAsync<JsonElement>("/readyz");
+            if (done(RedisStatus(body)) || DateTime.UtcNow > deadline)
+            {
+                return body;
+            }
+
+            await Task.Delay(250);
+        }
+    }
 }

@@ -47,6 +47,24 @@ public sealed class RateLimitTests : IDisposable
         Assert.NotNull(limited.Headers.RetryAfter);
     }
 
+    [Theory]
+    [InlineData("/ip?ip=8.8.8.8")]
+    [InlineData("/?ip=8.8.8.8")]
+    public async Task CommandLineClientsAreToldToSlowDownInPlainText(string url)
+    {
+        await using var app = LimitedApp(lookups: 1);
+        var client = app.CreateClientFor("8.8.8.8");
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("curl/8.5.0");
+        await client.GetAsync(url);
+
+        var limited = await client.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("text/plain", limited.Content.Headers.ContentType!.MediaType);
+        Assert.StartsWith("Too many requests: try again in ", await limited.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.NotNull(limited.Headers.RetryAfter);
+    }
+
     [Fact]
     public async Task LimitsAreCountedPerResolvedClientAddress()
     {

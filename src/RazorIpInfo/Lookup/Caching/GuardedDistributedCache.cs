@@ -56,6 +56,9 @@ internal sealed partial class GuardedDistributedCache : IDistributedCache
             .Build();
     }
 
+    /// <summary>True from a failed Redis call until one succeeds again.</summary>
+    public bool InOutage => Volatile.Read(ref inOutage) == 1;
+
     public byte[]? Get(string key) => GetAsync(key).GetAwaiter().GetResult();
 
     public Task<byte[]?> GetAsync(string key, CancellationToken token = default) =>
