@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
@@ -20,7 +21,7 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> text) : PageMode
 
     public string Explanation { get; private set; } = text["Error.Default.Text"];
 
-    public void OnGet(int? statusCode)
+    public IActionResult OnGet(int? statusCode)
     {
         var status = statusCode ?? StatusCodes.Status500InternalServerError;
         (Title, Explanation) = status switch
@@ -34,6 +35,9 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> text) : PageMode
         {
             RequestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
         }
+
+        // htmx asked for a card (Refresh, a lookup): the error takes the card's place instead of a whole page.
+        return Request.IsHtmx() ? Partial("Shared/_ErrorCard", this) : Page();
     }
 
     private string RetryAfterText() =>

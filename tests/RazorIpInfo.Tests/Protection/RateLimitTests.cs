@@ -66,6 +66,24 @@ public sealed class RateLimitTests : IDisposable
     }
 
     [Fact]
+    public async Task HtmxLookupsThatAreLimitedGetAnErrorCardInTheCardsPlace()
+    {
+        await using var app = LimitedApp(lookups: 1);
+        var client = app.CreateClientFor("8.8.8.8");
+        client.DefaultRequestHeaders.Add("HX-Request", "true");
+        await client.GetAsync("/?handler=Card&ip=8.8.8.8");
+
+        var limited = await client.GetAsync("/?handler=Card&ip=8.8.8.8");
+        var fragment = await Html.ParseAsync(limited);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Null(fragment.Doctype);
+        Assert.Empty(fragment.QuerySelectorAll("header, main, footer, title"));
+        Assert.Equal("Too many requests", fragment.CardTitle());
+        Assert.Contains("Please wait", fragment.Card().TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LimitsAreCountedPerResolvedClientAddress()
     {
         await using var app = LimitedApp(lookups: 1);
