@@ -103,7 +103,7 @@ run() { # name url [wrk args...]
 ms() { python3 -c "print(f'{$1 / 1000:.2f}')"; }
 
 echo "== scenarios ($duration each, $connections connections, $threads threads, upstream latency ${latency_ms} ms)"
-xff=(-H 'X-Forwarded-For: 8.8.8.8')
+xff=(-H "X-Forwarded-For: 8.8.8.8")
 curl -sf -o /dev/null "${browser[@]}" "$site/"
 run "1. / full page, cache hit" "$site/" "${browser[@]}"; page_rps=$last_rps
 run "2. card fragment (htmx)" "$site/?handler=Card&ip=8.8.8.8" "${xff[@]}" -H 'HX-Request: true'
@@ -134,7 +134,7 @@ weight_assets=0; asset_list=""
 for asset in $(grep -oE '(href|src)="/[^"]+\.(css|js)"' <<<"$html" | sed -E 's/^(href|src)="//; s/"$//'); do
   weight_assets=$(( weight_assets + $(gz "$site$asset") )); asset_list+=" $asset"
 done
-weight_fragment=$(gz "${xff[@]}" -H 'HX-Request: true' "$site/?handler=Card&ip=8.8.8.8")
+weight_fragment=$(gz "${browser[@]}" -H 'HX-Request: true' "$site/?handler=Card&ip=8.8.8.8")
 first_asset=$(awk '{print $1}' <<<"$asset_list")
 asset_cache=$(curl -sI "$site$first_asset" | tr -d '\r' | grep -i '^cache-control' || true)
 
