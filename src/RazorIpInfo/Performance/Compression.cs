@@ -18,7 +18,7 @@ public static class Compression
             // same compressed body as attacker-chosen text (?ip= is reflected); these pages carry none: no
             // antiforgery tokens (every form is GET), no session or user data, and the visitor's own
             // address is already visible to anyone who can watch the encrypted traffic. A page that ever
-            // renders a secret must opt out (DisableResponseCompression) or this must be revisited.
+            // renders a secret must opt out (IHttpsCompressionFeature.Mode) or this must be revisited.
             options.EnableForHttps = true;
             options.Providers.Add<BrotliCompressionProvider>();
             options.Providers.Add<GzipCompressionProvider>();
