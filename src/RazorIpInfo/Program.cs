@@ -1,6 +1,7 @@
 using RazorIpInfo.Api;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.GeoDb;
+using RazorIpInfo.Performance;
 using RazorIpInfo.Personalisation;
 using RazorIpInfo.Protection;
 
@@ -18,12 +19,14 @@ builder.AddIpInfoApi();
 builder.AddInboundRateLimits();
 builder.AddHealth();
 builder.AddLanguages();
+builder.AddResponseCompressionForPages();
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
 
 app.UseTrustedProxies();
 app.UseLanguages();
+app.UseResponseCompressionForPages(); // outside the error pages, so that they are compressed too
 app.UseErrorPages();
 app.UseSecurityHeaders();
 app.UseRouting(); // after the error pages, so that their re-executed requests are routed afresh

@@ -12,11 +12,11 @@ public sealed class RateLimitOptions
     public const string Section = "RateLimits";
 
     /// <summary>Lookups of an address the client chose (?ip=, /api/ip-info/{ip}) per client per minute.</summary>
-    [Range(1, 100_000)]
+    [Range(1, 10_000_000)]
     public int LookupsPerMinute { get; set; } = 30;
 
     /// <summary>Requests for the client's own card per client per minute: reloads are cheap, so more generous.</summary>
-    [Range(1, 100_000)]
+    [Range(1, 10_000_000)]
     public int OwnCardPerMinute { get; set; } = 120;
 }
 

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Benchmarks the published site on loopback: see docs/performance.md. Needs dotnet, redis-server,
+# wrk, curl, python3. Knobs: DURATION (10s), CONNECTIONS (32), THREADS (2), LATENCY_MS (50), MISSES (10000), MISS_DURATION (25s).
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+duration=${DURATION:-10s}
+connections=${CONNECTIONS:-32}
+threads=${THREADS:-2}
+latency_ms=${LATENCY_MS:-50}
+misses=${MISSES:-10000}
+# Long enough for every distinct address to be asked at 32 connections and 50 ms upstream latency.
+miss_duration=${MISS_DURATION:-25s}
+work=$(mktemp -d)
+ceiling_src="$repo/src/RazorIpInfo/wwwroot/bench-ceiling.html"
+results="$repo/bench/results"
+mkdir -p "$results"
+report="$results/$(date -u +%Y%m%dT%H%M%SZ).md"
+pids=()
+
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -f "$ceiling_src"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_for() { for _ in $(seq 1 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.2; done; echo "not up: $1" >&2; exit 1; }
+
+redis_port=$(free_port); upstream_port=$(free_port); site_port=$(free_port)
+site="http://127.0.0.1:$site_port"
+
+echo "== building (Release)"
+dotnet build "$repo/bench/UpstreamEmulator" -c Release -o "$work/upstream" -nologo -v q >/dev/null
+publish() { dotnet publish "$repo/src/RazorIpInfo" -c Release -o "$work/site" -nologo -v q >/dev/null; }
+publish
+
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" 2>&1 &
+pids+=($!)
+dotnet "$work/upstream/UpstreamEmulator.dll" "$upstream_port" "$latency_ms" >"$work/upstream.log" 2>&1 &
+pids+=($!)
+wait_for "http://127.0.0.1:$upstream_port/__count"
+
+site_pid=
+start_site() {
+  (cd "$work/site" && exec env \
+    ASPNETCORE_ENVIRONMENT=Production \
+    ASPNETCORE_URLS="$site" \
+    ConnectionStrings__Redis="127.0.0.1:$redis_port" \
+    Cache__KeySecret="bench-key-secret-0123456789" \
+    RateLimits__LookupsPerMinute=10000000 \
+    RateLimits__OwnCardPerMinute=10000000 \
+    IpApi__RequestsPerMinute=0 \
+    IpApi__BaseUrl="http://127.0.0.1:$upstream_port" \
+    Lookup__Providers__0=ip-api \
+    dotnet RazorIpInfo.dll) >"$work/site.log" 2>&1 &
+  site_pid=$!
+  pids+=("$site_pid")
+  wait_for "$site/healthz"
+}
+stop_site() { kill "$site_pid"; wait "$site_pid" 2>/dev/null || true; }
+
+# The ceiling is a static file as big as the page, served by the same Kestrel through MapStaticAssets.
+# MapStaticAssets serves only what the build manifest lists, so the file is written into the project's
+# wwwroot, published, and deleted again: the page's size is known only once the site runs, hence two
+# publishes (the second is incremental).
+start_site
+# curl's own User-Agent would get the text form of /; a browser's Accept gets the page.
+browser=(-H 'X-Forwarded-For: 8.8.8.8' -H 'Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')
+page_bytes=$(curl -s "${browser[@]}" "$site/" | wc -c)
+stop_site
+python3 - "$ceiling_src" "$page_bytes" <<'PY'
+import sys
+path, size = sys.argv[1], int(sys.argv[2])
+head, tail = "<!DOCTYPE html><html><head><title>ceiling</title></head><body><p>", "</p></body></html>\n"
+open(path, "w").write(head + "x" * (size - len(head) - len(tail)) + tail)
+PY
+publish
+rm -f "$ceiling_src"
+start_site
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$site_pid/stat"; }
+clk_tck=$(getconf CLK_TCK)
+
+rows=()
+run() { # name url [wrk args...]
+  local name=$1 url=$2; shift 2
+  # Warm-up: JIT tiers, connection pools and caches, not measured.
+  wrk -t "$threads" -c "$connections" -d 3s "$@" "$url" >/dev/null
+  echo 5 > "/proc/$site_pid/clear_refs" 2>/dev/null || true # resets VmHWM, so the peak is this scenario's
+  local before; before=$(cpu_ticks)
+  local out; out=$(wrk -t "$threads" -c "$connections" -d "$duration" -s "$repo/bench/wrk.lua" "$@" "$url" | grep '^RESULT')
+  local cpu; cpu=$(python3 -c "print(f'{($(cpu_ticks) - $before) / $clk_tck:.1f}')")
+  local hwm; hwm=$(awk '/VmHWM/ {printf "%d", $2 / 1024}' "/proc/$site_pid/status")
+  eval "${out#RESULT }"
+  local rps; rps=$(python3 -c "print(f'{$requests / $seconds:.0f}')")
+  rows+=("| $name | $rps | $(ms "$p50") | $(ms "$p99") | $(ms "$max") | $status_errors / $socket_errors | $cpu | $hwm |")
+  echo "$name: $rps req/s, p99 $(ms "$p99") ms"
+  last_rps=$rps; last_distinct=$distinct
+}
+ms() { python3 -c "print(f'{$1 / 1000:.2f}')"; }
+
+echo "== scenarios ($duration each, $connections connections, $threads threads, upstream latency ${latency_ms} ms)"
+xff=(-H "X-Forwarded-For: 8.8.8.8")
+curl -sf -o /dev/null "${browser[@]}" "$site/"
+run "1. / full page, cache hit" "$site/" "${browser[@]}"; page_rps=$last_rps
+run "2. card fragment (htmx)" "$site/?handler=Card&ip=8.8.8.8" "${xff[@]}" -H 'HX-Request: true'
+run "3. /api/ip-info/8.8.8.8 JSON" "$site/api/ip-info/8.8.8.8"
+upstream_before=$(curl -s "http://127.0.0.1:$upstream_port/__count")
+# No warm-up for misses: it would spend the distinct addresses.
+run_misses() {
+  local before; before=$(cpu_ticks)
+  echo 5 > "/proc/$site_pid/clear_refs" 2>/dev/null || true
+  local out; out=$(BENCH_MISSES=$misses BENCH_THREADS=$threads wrk -t "$threads" -c "$connections" -d "$miss_duration" -s "$repo/bench/wrk.lua" "$site/" | grep '^RESULT')
+  local cpu; cpu=$(python3 -c "print(f'{($(cpu_ticks) - $before) / $clk_tck:.1f}')")
+  local hwm; hwm=$(awk '/VmHWM/ {printf "%d", $2 / 1024}' "/proc/$site_pid/status")
+  eval "${out#RESULT }"
+  local rps; rps=$(python3 -c "print(f'{$requests / $seconds:.0f}')")
+  rows+=("| 4. /api/ip-info, cache misses | $rps | $(ms "$p50") | $(ms "$p99") | $(ms "$max") | $status_errors / $socket_errors | $cpu | $hwm |")
+  echo "misses: $rps req/s, $distinct distinct addresses"
+  miss_distinct=$distinct
+}
+run_misses
+upstream_calls=$(( $(curl -s "http://127.0.0.1:$upstream_port/__count") - upstream_before ))
+run "5. static file, same size (ceiling)" "$site/bench-ceiling.html"; ceiling_rps=$last_rps
+
+# Page weight as a browser's first visit fetches it: the HTML and the CSS and JS it links, gzip.
+gz() { curl -s -H 'Accept-Encoding: gzip' "$@" | wc -c; }
+html=$(curl -s "${browser[@]}" "$site/")
+weight_html=$(gz "${browser[@]}" "$site/")
+weight_assets=0; asset_list=""
+for asset in $(grep -oE '(href|src)="/[^"]+\.(css|js)"' <<<"$html" | sed -E 's/^(href|src)="//; s/"$//'); do
+  weight_assets=$(( weight_assets + $(gz "$site$asset") )); asset_list+=" $asset"
+done
+weight_fragment=$(gz "${browser[@]}" -H 'HX-Request: true' "$site/?handler=Card&ip=8.8.8.8")
+first_asset=$(awk '{print $1}' <<<"$asset_list")
+asset_cache=$(curl -sI "$site$first_asset" | tr -d '\r' | grep -i '^cache-control' || true)
+
+ratio=$(python3 -c "print(f'{$page_rps / $ceiling_rps * 100:.0f}')")
+{
+  echo "# Benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo
+  echo "Headline: cache-hit page = **${ratio}%** of the static-file ceiling's requests/s (target ≥ 50%)."
+  echo
+  echo "wrk $duration per scenario after a 3 s warm-up, $connections connections, $threads threads; upstream latency ${latency_ms} ms; $(nproc) cores."
+  echo
+  echo "| Scenario | req/s | p50 ms | p99 ms | max ms | errors (≥400 / socket) | site CPU s | peak RSS MB |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  printf '%s\n' "${rows[@]}"
+  echo
+  echo "- Cache misses ($miss_duration): $upstream_calls upstream calls for $miss_distinct distinct addresses requested (one language)."
+  echo "- Page: $page_bytes bytes uncompressed; ceiling file the same size."
+  echo "- First load, gzip: HTML $weight_html B + CSS/JS $weight_assets B = $(( weight_html + weight_assets )) B ($asset_list )."
+  echo "- Card fragment, gzip: $weight_fragment B."
+  echo "- Fingerprinted asset $first_asset: $asset_cache"
+} | tee "$report"
+echo "(written to $report)"
