@@ -12,7 +12,6 @@ failures=0
 
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  [ -f "$work/nginx/nginx.pid" ] && kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null
   wait 2>/dev/null
   if [ "${KEEP:-0}" = 1 ]; then echo "Kept $work"; else rm -rf "$work"; fi
 }
@@ -21,8 +20,12 @@ trap cleanup EXIT
 pass() { echo "PASS  $*"; }
 fail() { echo "FAIL  $*"; failures=$((failures + 1)); }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { # url, seconds
-  for _ in $(seq 1 $(($2 * 10))); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done
+wait_for() { # url, seconds, pid that must stay alive
+  for _ in $(seq 1 $(($2 * 10))); do
+    curl -fs -o /dev/null "$1" && return 0
+    kill -0 "$3" 2>/dev/null || return 1
+    sleep 0.1
+  done
   return 1
 }
 upstream_count() { curl -fs "http://127.0.0.1:$emulator_port/__count"; }
@@ -46,7 +49,7 @@ start_instance() { # port -> pid in $instance_pid
   Cache__KeySecret="scale-out-test-secret-0123456789" \
   IpApi__BaseUrl="http://127.0.0.1:$emulator_port" \
   Lookup__Providers__0=ip-api \
-  RateLimits__LookupsPerMinute=1000000 RateLimits__OwnCardPerMinute=1000000 \
+  RateLimits__LookupsPerMinute=100000 RateLimits__OwnCardPerMinute=100000 \
   dotnet "$work/publish/RazorIpInfo.dll" --urls "http://127.0.0.1:$1" >"$work/instance-$1.log" 2>&1 &
   instance_pid=$!
 }
@@ -97,9 +100,9 @@ CONF
 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -e "$work/nginx/error.log" &
 pids+=($!)
 
-for url in "http://127.0.0.1:$port1/healthz" "http://127.0.0.1:$port2/healthz" \
-           "http://127.0.0.1:$emulator_port/__count" "http://127.0.0.1:$nginx_port/healthz"; do
-  wait_for "$url" 60 || { fail "start-up: $url did not answer"; exit 1; }
+for started in "$port1/healthz $pid1" "$port2/healthz $pid2" "$emulator_port/__count ${pids[1]}" "$nginx_port/healthz ${pids[4]}"; do
+  set -- $started
+  wait_for "http://127.0.0.1:$1" 60 "$2" || { fail "start-up: 127.0.0.1:$1 did not answer"; tail -5 "$work"/*.log; exit 1; }
 done
 echo "Started: redis :$redis_port, emulator :$emulator_port, instances :$port1 :$port2, nginx :$nginx_port"
 nginx_url="http://127.0.0.1:$nginx_port"
