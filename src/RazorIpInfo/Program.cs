@@ -1,6 +1,7 @@
 using RazorIpInfo.Api;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.GeoDb;
+using RazorIpInfo.Observability;
 using RazorIpInfo.Performance;
 using RazorIpInfo.Personalisation;
 using RazorIpInfo.Protection;
@@ -12,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 // as a published app. It does nothing in published output.
 builder.WebHost.UseStaticWebAssets();
 
+builder.AddObservability();
 builder.AddTrustedProxies();
 builder.AddIpLookup();
 builder.AddGeoDb();
@@ -33,6 +35,7 @@ app.UseRouting(); // after the error pages, so that their re-executed requests a
 app.UseRateLimiter();
 
 app.MapHealth();
+app.MapMetrics();
 app.MapStaticAssets();
 app.UseRootContentNegotiation();
 app.MapRazorPages().WithStaticAssets();

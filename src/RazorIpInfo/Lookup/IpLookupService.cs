@@ -1,11 +1,13 @@
 using System.Net;
+using RazorIpInfo.Observability;
+
 namespace RazorIpInfo.Lookup;
 
 /// <summary>
 /// The one entry point pages and the API use to learn about an address. It refuses non-public
 /// addresses itself so that no quota is spent on answers known in advance.
 /// </summary>
-public sealed class IpLookupService(IIpInfoProvider provider)
+public sealed class IpLookupService(IIpInfoProvider provider, LookupMetrics metrics)
 {
     public Task<LookupResult> LookupAsync(IPAddress address, string language, CancellationToken cancellationToken) =>
         LookupAsync(address, language, refresh: false, cancellationToken);
@@ -14,12 +16,12 @@ public sealed class IpLookupService(IIpInfoProvider provider)
     public Task<LookupResult> LookupAsync(IPAddress address, string language, bool refresh, CancellationToken cancellationToken)
     {
         address = AddressInput.Normalise(address);
-        return AddressScope.Classify(address) switch
+        return Measured(AddressScope.Classify(address) switch
         {
             AddressKind.Public => provider.LookupAsync(address, language, refresh, cancellationToken),
             AddressKind.Reserved => Task.FromResult<LookupResult>(new LookupResult.Refused(RefusalReason.ReservedRange)),
             _ => Task.FromResult<LookupResult>(new LookupResult.Refused(RefusalReason.PrivateRange)),
-        };
+        });
     }
 
     /// <summary>
@@ -31,6 +33,13 @@ public sealed class IpLookupService(IIpInfoProvider provider)
 
     public Task<LookupResult> LookupVisitorAsync(VisitorAddress visitor, string language, bool refresh, CancellationToken cancellationToken) =>
         visitor.IsOnLocalNetwork
-            ? provider.LookupAsync(null, language, refresh, cancellationToken)
+            ? Measured(provider.LookupAsync(null, language, refresh, cancellationToken))
             : LookupAsync(visitor.Address!, language, refresh, cancellationToken);
+
+    private async Task<LookupResult> Measured(Task<LookupResult> lookup)
+    {
+        var result = await lookup;
+        metrics.Lookup(result);
+        return result;
+    }
 }

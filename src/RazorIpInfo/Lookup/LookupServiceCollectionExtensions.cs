@@ -6,6 +6,7 @@ using Polly;
 using RazorIpInfo.Lookup.Caching;
 using RazorIpInfo.Lookup.IpApi;
 using RazorIpInfo.Lookup.Quota;
+using RazorIpInfo.Observability;
 
 namespace RazorIpInfo.Lookup;
 
@@ -16,6 +17,7 @@ public static class LookupServiceCollectionExtensions
     public static IHostApplicationBuilder AddIpLookup(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<LookupMetrics>();
 
         builder.Services.AddOptions<IpApiOptions>()
             .BindConfiguration(IpApiOptions.Section)

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
+using RazorIpInfo.Observability;
 
 namespace RazorIpInfo.Lookup.Caching;
 
@@ -20,6 +21,7 @@ public sealed partial class CachedIpInfoProvider(
     IOptions<LookupCacheOptions> options,
     TimeProvider clock,
     bool distributed,
+    LookupMetrics metrics,
     ILogger<CachedIpInfoProvider> logger) : IIpInfoProvider
 {
     private LookupCacheOptions Options => options.Value;
@@ -64,6 +66,7 @@ public sealed partial class CachedIpInfoProvider(
     private async ValueTask<CacheEntry> FetchAsync(Request request, CancellationToken cancellationToken)
     {
         LogFetching(logger, inner.Name);
+        metrics.CacheMiss(inner.Name);
         var result = await inner.LookupAsync(request.Address, request.Language, cancellationToken);
         var now = clock.GetUtcNow();
         var entry = result switch

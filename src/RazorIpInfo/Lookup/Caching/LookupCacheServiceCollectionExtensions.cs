@@ -8,6 +8,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
+using RazorIpInfo.Observability;
+
 namespace RazorIpInfo.Lookup.Caching;
 
 public static partial class LookupCacheServiceCollectionExtensions
@@ -81,6 +83,7 @@ public static partial class LookupCacheServiceCollectionExtensions
             services.GetRequiredService<IOptions<LookupCacheOptions>>(),
             services.GetRequiredKeyedService<TimeProvider>(ClockKey),
             services.GetRequiredService<LookupCacheMode>().Distributed,
+            services.GetRequiredService<LookupMetrics>(),
             services.GetRequiredService<ILogger<CachedIpInfoProvider>>());
 
     /// <summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Diagnostics;
 using System.Net;
+using RazorIpInfo.Observability;
 
 namespace RazorIpInfo.Lookup.Quota;
 
@@ -7,7 +9,7 @@ namespace RazorIpInfo.Lookup.Quota;
 /// Sits under the resilience pipeline, so every attempt, retries included, is paid for. When the budget
 /// is spent it answers 429 itself, exactly as the upstream would, and nothing is sent.
 /// </summary>
-public sealed partial class UpstreamQuotaHandler(IUpstreamQuota quota, ILogger<UpstreamQuotaHandler> logger) : DelegatingHandler
+public sealed partial class UpstreamQuotaHandler(IUpstreamQuota quota, LookupMetrics metrics, ILogger<UpstreamQuotaHandler> logger) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -16,13 +18,17 @@ public sealed partial class UpstreamQuotaHandler(IUpstreamQuota quota, ILogger<U
             var held = new HttpResponseMessage(HttpStatusCode.TooManyRequests) { RequestMessage = request };
             held.Headers.Add("X-Rl", "0");
             held.Headers.Add("X-Ttl", Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture));
+            metrics.UpstreamHeld();
             return held;
         }
 
         UpstreamBudget? reported = null;
+        int? status = null;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var response = await base.SendAsync(request, cancellationToken);
+            status = (int)response.StatusCode;
             if (ReadHeader(response, "X-Rl") is { } remaining && ReadHeader(response, "X-Ttl") is { } seconds)
             {
                 reported = new UpstreamBudget(remaining, TimeSpan.FromSeconds(Math.Max(1, seconds)));
@@ -36,6 +42,7 @@ public sealed partial class UpstreamQuotaHandler(IUpstreamQuota quota, ILogger<U
         }
         finally
         {
+            metrics.UpstreamCall(status, Stopwatch.GetElapsedTime(started), reported?.Remaining);
             await quota.CompleteAsync(reported, CancellationToken.None);
         }
     }

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace RazorIpInfo.Observability;
+
+/// <summary>
+/// Metrics for Prometheus at /metrics, traces and metrics over OTLP when a collector is configured, and
+/// JSON logs outside Development so that a log shipper gets fields (the trace id among them) instead of prose.
+/// </summary>
+public static class ObservabilityExtensions
+{
+    public const string MetricsPath = "/metrics";
+
+    public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton<LookupMetrics>();
+
+        if (!builder.Environment.IsDevelopment())
+        {
+            // Scopes carry the request's TraceId/SpanId, which join a log line to its trace.
+            builder.Logging.AddJsonConsole(json =>
+            {
+                json.IncludeScopes = true;
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
+            .WithMetrics(metrics => metrics
+                .AddMeter(LookupMetrics.MeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = context => !IsScrapeOrProbe(context.Request.Path))
+                .AddHttpClientInstrumentation());
+
+        // The exporter reads the standard OTEL_EXPORTER_OTLP_* variables; without an endpoint it would
+        // retry against localhost:4317 forever, so it is only added when one is configured.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    /// <summary>The Prometheus scrape endpoint; a scraper polls it, so it is exempt from the inbound limits.</summary>
+    public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder app)
+    {
+        app.MapPrometheusScrapingEndpoint(MetricsPath).DisableRateLimiting();
+        return app;
+    }
+
+    private static bool IsScrapeOrProbe(PathString path) =>
+        path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz");
+}

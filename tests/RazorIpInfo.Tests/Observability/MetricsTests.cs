@@ -1,0 +1,70 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using RazorIpInfo.Observability;
+using RazorIpInfo.Tests.Infrastructure;
+using WireMock.ResponseBuilders;
+
+namespace RazorIpInfo.Tests.Observability;
+
+public sealed class MetricsTests : IDisposable
+{
+    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
+
+    public void Dispose() => upstream.Dispose();
+
+    [Fact]
+    public async Task MetricsEndpointAnswersPrometheusTextWithTheSitesCounters()
+    {
+        upstream.Respond("8.8.8.8", Response.Create()
+            .WithBodyAsJson(IpApiEmulator.Samples.GoogleDnsV4).WithHeader("X-Rl", "44").WithHeader("X-Ttl", "60"));
+        await using var app = new RazorIpInfoFactory(upstream);
+        var client = app.CreateClient();
+        await client.GetAsync("/api/ip-info/8.8.8.8");
+
+        var response = await client.GetAsync("/metrics");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("# TYPE razoripinfo_lookups_total counter", body, StringComparison.Ordinal);
+        Assert.Contains("# TYPE razoripinfo_upstream_calls_total counter", body, StringComparison.Ordinal);
+        Assert.Contains("razoripinfo_upstream_duration_seconds_bucket", body, StringComparison.Ordinal);
+        Assert.Contains("razoripinfo_upstream_budget_remaining{", body, StringComparison.Ordinal);
+        Assert.Contains("} 44", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ALookupMovesTheLookupCounterAndOnlyTheFirstReachesTheUpstream()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        var client = app.CreateClient();
+        var meters = app.Services.GetRequiredService<IMeterFactory>();
+        using var lookups = new MetricCollector<long>(meters, LookupMetrics.MeterName, "razoripinfo.lookups");
+        using var calls = new MetricCollector<long>(meters, LookupMetrics.MeterName, "razoripinfo.upstream.calls");
+
+        await client.GetAsync("/api/ip-info/8.8.8.8");
+        await client.GetAsync("/api/ip-info/8.8.8.8");
+        await client.GetAsync("/api/ip-info/10.0.0.1");
+
+        var recorded = lookups.GetMeasurementSnapshot();
+        Assert.Equal(2, recorded.Count(m => m.Tags["outcome"] as string == "found"));
+        Assert.Equal(1, recorded.Count(m => m.Tags["outcome"] as string == "refused"));
+        Assert.Equal(1, calls.GetMeasurementSnapshot().Count(m => m.Tags["status"] as string == "200"));
+    }
+
+    [Fact]
+    public async Task MetricsEndpointIsNotRateLimited()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        app.Settings["RateLimits:LookupsPerMinute"] = "1";
+        app.Settings["RateLimits:OwnCardPerMinute"] = "1";
+        var client = app.CreateClient();
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/metrics")).StatusCode);
+        }
+    }
+}
