@@ -186,9 +186,6 @@ public sealed class LookupCacheTests : IDisposable
     [Fact]
     public async Task TwoHundredSimultaneousFirstLookupsAskTheProviderOnce()
     {
-        // 200 requests at once on a small CI machine: the one upstream call must not time out meanwhile.
-        app.Settings["IpApi:AttemptTimeout"] = "00:00:10";
-        app.Settings["IpApi:TotalTimeout"] = "00:00:20";
         var client = app.CreateClient();
         await client.GetAsync("/api/ip-info/2001:4860:4860::8888");
 
