@@ -1,9 +1,12 @@
+using System.ComponentModel;
+
 namespace RazorIpInfo.Lookup;
 
 /// <summary>
 /// What is known about one IP address, whichever provider answered. Providers leave out
 /// what they do not know, so every descriptive field is optional.
 /// </summary>
+[ImmutableObject(true)]
 public sealed record IpInfo
 {
     public required string Address { get; init; }

@@ -33,6 +33,10 @@ public static class ObservabilityExtensions
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
             .WithMetrics(metrics => metrics
                 .AddMeter(LookupMetrics.MeterName)
+                // The runtime's own meter (.NET 9+): GC heap and pauses, working set, thread pool, JIT.
+                // Memory is a deployment limit (docs/performance.md), and bench/run.sh reads the JIT count
+                // to know when the site is warm.
+                .AddMeter("System.Runtime")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddPrometheusExporter())

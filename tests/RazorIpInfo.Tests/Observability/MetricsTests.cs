@@ -36,6 +36,20 @@ public sealed class MetricsTests : IDisposable
     }
 
     [Fact]
+    public async Task MetricsEndpointCarriesTheRuntimesMemoryAndJitFigures()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        var client = app.CreateClient();
+
+        var body = await client.GetStringAsync("/metrics");
+
+        // Memory limits are set per deployment, and bench/run.sh warms the site until the JIT count settles.
+        Assert.Matches(@"(?m)^dotnet_process_memory_working_set_bytes\{[^}]*\} [1-9]", body);
+        Assert.Matches(@"(?m)^dotnet_gc_heap_total_allocated_bytes_total\{[^}]*\} [1-9]", body);
+        Assert.Matches(@"(?m)^dotnet_jit_compiled_methods_total\{[^}]*\} [1-9]", body);
+    }
+
+    [Fact]
     public async Task ALookupMovesTheLookupCounterAndOnlyTheFirstReachesTheUpstream()
     {
         await using var app = new RazorIpInfoFactory(upstream);

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace RazorIpInfo.Lookup.Caching;
 
 /// <summary>
@@ -5,6 +7,12 @@ namespace RazorIpInfo.Lookup.Caching;
 /// definitive refusal) and, while the provider keeps failing, when it last failed and how. Times come
 /// from the cache clock, so TTLs are decided here rather than by the storage's own expiry.
 /// </summary>
+/// <remarks>
+/// Sealed and <see cref="ImmutableObjectAttribute"/>: HybridCache then hands every caller the same
+/// in-process instance instead of deserializing a fresh copy on each hit, which was a cache hit's main cost.
+/// Nothing may mutate it; a new state is a new entry (<c>with</c>).
+/// </remarks>
+[ImmutableObject(true)]
 internal sealed record CacheEntry
 {
     public IpInfo? Info { get; init; }
@@ -21,4 +29,5 @@ internal sealed record CacheEntry
     public string Version => $"{AnsweredAt?.UtcTicks}-{Failure?.At.UtcTicks}";
 }
 
+[ImmutableObject(true)]
 internal sealed record CachedFailure(DateTimeOffset At, UnavailableReason? Reason, TimeSpan? RetryAfter);
