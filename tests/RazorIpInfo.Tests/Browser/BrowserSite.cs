@@ -68,11 +68,13 @@ public sealed class BrowserSite : IAsyncLifetime
         // Refresh reaches the upstream at once, so a refreshed card can show new data; the minimum age
         // itself is covered by the cache tests.
         factory.Settings["Cache:RefreshMinAge"] = "00:00:00";
+        // The derived factory builds its host through this one, so Kestrel (on a free port, never a
+        // fixed one: two runs may share the machine) is chosen here, not on the derived factory.
+        factory.UseKestrel(0);
         site = factory.WithWebHostBuilder(builder => builder.ConfigureServices(services =>
             services.AddTransient<IStartupFilter, ContentSecurityPolicyFilter>()));
-        site.UseKestrel(0);
         site.StartServer();
-        var addresses = site.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         BaseUrl = new Uri(addresses.Addresses.First());
 
         playwright = await Playwright.CreateAsync();
