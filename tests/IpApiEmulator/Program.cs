@@ -1,82 +1,45 @@
 using System.Globalization;
-using System.Text.Json;
-using WireMock;
-using WireMock.Settings;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
-using WireMock.Server;
-using WireMock.Types;
-using WireMock.Util;
 
-// Usage: UpstreamEmulator <port> [latency-ms]. Answers GET /json/{address} like ip-api.com after the
-// latency, and GET /__count with how many lookups it has answered, so the benchmark can compare
-// upstream calls with distinct addresses requested.
-var port = int.Parse(args[0], CultureInfo.InvariantCulture);
-var latency = TimeSpan.FromMilliseconds(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50);
-long lookups = 0;
+namespace RazorIpInfo.Tests.Infrastructure;
 
-var server = WireMockServer.Start(new WireMockServerSettings
+/// <summary>
+/// The emulator as a program, for bench/run.sh and tests/e2e/scale-out.sh:
+/// <c>IpApiEmulator [--port N] [--latency MS]</c>. Port 0 (the default) takes a free port. It prints the URL it
+/// listens on as its first line, answers every address after the latency, and says at <c>GET /__count</c> how
+/// many lookups it has answered, so that a script can compare upstream calls with the addresses it asked for.
+/// </summary>
+internal static class EmulatorProgram
 {
-    Urls = [$"http://127.0.0.1:{port}"],
-    // The request log would grow with every lookup; the counter below is all the benchmark reads.
-    MaxRequestLogCount = 0,
-});
-
-server.Given(Request.Create().WithPath("/__count").UsingGet())
-    .RespondWith(Response.Create().WithCallback(_ => Text(Interlocked.Read(ref lookups).ToString(CultureInfo.InvariantCulture))));
-
-server.Given(Request.Create().WithPath(new WireMock.Matchers.WildcardMatcher("/json/*")).UsingGet())
-    .RespondWith(Response.Create().WithDelay(latency).WithCallback(request =>
+    private static int Main(string[] args)
     {
-        Interlocked.Increment(ref lookups);
-        var address = request.Path["/json/".Length..];
-        return Json(new
+        var port = 0;
+        var latency = TimeSpan.Zero;
+        for (var i = 0; i < args.Length; i++)
         {
-            status = "success",
-            country = "United States",
-            countryCode = "US",
-            region = "VA",
-            regionName = "Virginia",
-            city = "Ashburn",
-            zip = "20149",
-            lat = 39.03,
-            lon = -77.5,
-            timezone = "America/New_York",
-            offset = -18000,
-            isp = "Bench ISP",
-            org = "Bench Org",
-            @as = "AS64496 Bench",
-            asname = "BENCH",
-            reverse = "",
-            mobile = false,
-            proxy = false,
-            hosting = false,
-            query = address.Length == 0 ? "81.2.69.160" : address,
-        });
-    }));
+            switch (args[i])
+            {
+                case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 65535:
+                    port = p;
+                    i++;
+                    break;
+                case "--latency" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var ms) && ms >= 0:
+                    latency = TimeSpan.FromMilliseconds(ms);
+                    i++;
+                    break;
+                default:
+                    Console.Error.WriteLine("Usage: IpApiEmulator [--port N (0: a free port)] [--latency MS]");
+                    return 2;
+            }
+        }
 
-Console.WriteLine($"upstream emulator on {server.Url}, latency {latency.TotalMilliseconds} ms");
-using var stop = new ManualResetEventSlim();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Set(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Set();
-stop.Wait();
-server.Stop();
+        using var emulator = IpApiEmulator.StartStandalone(port, latency);
+        Console.WriteLine(emulator.Url);
+        Console.Out.Flush();
 
-static ResponseMessage Json(object body) => new()
-{
-    StatusCode = 200,
-    Headers = new Dictionary<string, WireMockList<string>>
-    {
-        ["Content-Type"] = new("application/json; charset=utf-8"),
-        // ip-api.com's quota headers: requests left in the window, seconds until it resets.
-        ["X-Rl"] = new("44"),
-        ["X-Ttl"] = new("60"),
-    },
-    BodyData = new BodyData { BodyAsString = JsonSerializer.Serialize(body), DetectedBodyType = BodyType.String },
-};
-
-static ResponseMessage Text(string body) => new()
-{
-    StatusCode = 200,
-    BodyData = new BodyData { BodyAsString = body, DetectedBodyType = BodyType.String },
-};
+        using var stop = new ManualResetEventSlim();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Set(); };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Set();
+        stop.Wait();
+        return 0;
+    }
+}

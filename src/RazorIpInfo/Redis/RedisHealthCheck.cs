@@ -2,7 +2,7 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RazorIpInfo.Lookup.Caching;
 
-namespace RazorIpInfo.Protection;
+namespace RazorIpInfo.Redis;
 
 /// <summary>
 /// Degraded, not unhealthy, while a configured Redis is unreachable: every instance then serves from its

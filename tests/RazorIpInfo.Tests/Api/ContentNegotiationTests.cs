@@ -4,7 +4,7 @@ using System.Text.Json;
 using RazorIpInfo.Tests.Infrastructure;
 using WireMock.ResponseBuilders;
 
-namespace RazorIpInfo.Tests.Personalisation;
+namespace RazorIpInfo.Tests.Api;
 
 public sealed class ContentNegotiationTests : IDisposable
 {

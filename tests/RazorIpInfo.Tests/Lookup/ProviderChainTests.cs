@@ -2,9 +2,10 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Tests.Infrastructure;
+using RazorIpInfo.Tests.Lookup.GeoDb;
 using WireMock.ResponseBuilders;
 
-namespace RazorIpInfo.Tests.Lookup.GeoDb;
+namespace RazorIpInfo.Tests.Lookup;
 
 /// <summary>ip-api.com first, the offline database when it cannot answer — through the real site.</summary>
 [Collection(GeoDbTestGroup.Name)]

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using RazorIpInfo.Tests.Infrastructure;
 
-namespace RazorIpInfo.Tests.Protection;
+namespace RazorIpInfo.Tests.Observability;
 
 public sealed class HealthTests : IDisposable
 {
