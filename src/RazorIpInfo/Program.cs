@@ -5,6 +5,7 @@ using RazorIpInfo.Observability;
 using RazorIpInfo.Pages;
 using RazorIpInfo.Personalisation;
 using RazorIpInfo.Protection;
+using RazorIpInfo.Redis;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,6 +16,7 @@ builder.WebHost.UseStaticWebAssets();
 
 builder.AddServiceDefaults();
 builder.AddTrustedProxies();
+builder.AddRedis();
 builder.AddIpLookup();
 builder.AddGeoDb();
 builder.AddIpInfoApi();

@@ -65,22 +65,23 @@ public sealed class IpApiEmulator : IDisposable
 
     /// <summary>
     /// Answers any address not answered otherwise with <see cref="Samples.Anywhere"/> for that address, and
-    /// <c>GET /__count</c> with <see cref="Lookups"/>.
+    /// <c>GET /__count</c> with <see cref="Lookups"/>. Every answer says <paramref name="budgetLeft"/> requests
+    /// are left in the window (<c>X-Rl</c>).
     /// </summary>
-    public void AnswerEveryAddress(TimeSpan latency)
+    public void AnswerEveryAddress(TimeSpan latency, int budgetLeft = 44)
     {
         Server.Given(Request.Create().WithPath("/__count").UsingGet())
             .RespondWith(Response.Create().WithCallback(_ => Message(200, Lookups.ToString(System.Globalization.CultureInfo.InvariantCulture), "text/plain")));
 
         Server.Given(Request.Create().WithPath(new WildcardMatcher("/json/*")).UsingGet())
             .AtPriority(int.MaxValue)
-            .RespondWith(Response.Create().WithDelay(latency).WithCallback(request =>
+            .RespondWith((latency > TimeSpan.Zero ? Response.Create().WithDelay(latency) : Response.Create()).WithCallback(request =>
             {
                 Interlocked.Increment(ref lookups);
                 var address = request.Path["/json/".Length..];
                 var message = Message(200, JsonSerializer.Serialize(Samples.Anywhere(address.Length == 0 ? ServerAddress : address)), "application/json; charset=utf-8");
                 // ip-api.com's budget headers: requests left in the window, seconds until it resets.
-                message.Headers!["X-Rl"] = new("44");
+                message.Headers!["X-Rl"] = new(budgetLeft.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 message.Headers["X-Ttl"] = new("60");
                 return message;
             }));

@@ -47,6 +47,9 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
 
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
 
+    /// <summary>The <c>Cache:KeySecret</c> of every instance that shares a Redis server.</summary>
+    public const string SharedKeySecret = "test-secret-shared-by-every-instance";
+
     /// <summary>A Redis server to share the lookup cache through; null: the in-process cache only.</summary>
     public string? Redis { get; init; }
 
@@ -87,11 +90,12 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
         if (Redis is not null)
         {
             builder.UseSetting("ConnectionStrings:Redis", Redis);
-            builder.UseSetting("Cache:KeySecret", "test-secret-shared-by-every-instance");
+            builder.UseSetting("Cache:KeySecret", SharedKeySecret);
         }
 
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(Settings));
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
+        // Every line goes to the collector a test reads, none to the console: a run's output is the test results.
+        builder.ConfigureLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
         builder.ConfigureServices(services =>
         {
             services.Configure<LoggerFilterOptions>(o => o.Rules.Clear());
