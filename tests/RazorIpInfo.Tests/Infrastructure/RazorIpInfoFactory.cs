@@ -53,6 +53,9 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
     /// <summary>A Redis server to share the lookup cache through; null: the in-process cache only.</summary>
     public string? Redis { get; init; }
 
+    /// <summary>Services a test adds to the site's own, last.</summary>
+    public Action<IServiceCollection>? ConfigureTestServices { get; set; }
+
     /// <summary>The lookup cache's clock, when <see cref="UseFakeTime"/> was called.</summary>
     public FakeTimeProvider? Clock { get; private set; }
 
@@ -103,6 +106,8 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
             {
                 services.AddKeyedSingleton<TimeProvider>(LookupCacheServiceCollectionExtensions.ClockKey, clock);
             }
+
+            ConfigureTestServices?.Invoke(services);
         });
     }
 }
