@@ -20,7 +20,7 @@ public sealed partial class RedisConnection : IHostedLifecycleService, IAsyncDis
     public const string ConnectionStringName = "Redis";
 
     /// <summary>The longest a Redis command may take before it counts as failed.</summary>
-    internal static readonly TimeSpan CommandTimeout = TimeSpan.FromMilliseconds(200);
+    internal static readonly TimeSpan CommandTimeout = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The longest a connection attempt may take, at start-up or reconnecting.</summary>
     internal static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(1);
@@ -28,7 +28,7 @@ public sealed partial class RedisConnection : IHostedLifecycleService, IAsyncDis
     internal static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(250);
 
     // Well above a loopback or same-zone round trip even on a busy machine, well below what a visitor notices.
-    internal static readonly TimeSpan WatchTimeout = TimeSpan.FromMilliseconds(500);
+    internal static readonly TimeSpan WatchTimeout = TimeSpan.FromSeconds(1);
 
     private readonly CancellationTokenSource stopping = new();
     private Task watching = Task.CompletedTask;

@@ -60,6 +60,10 @@ public sealed class ProviderChainTests : IDisposable
         var attribution = page.Card().QuerySelector(".attribution a[href='https://db-ip.com']");
         Assert.NotNull(attribution);
         Assert.Equal("IP geolocation by DB-IP", attribution.TextContent);
+        // The footer credits the provider that answered, not the upstream that did not.
+        var footer = page.QuerySelector("footer")!.TextContent;
+        Assert.Contains("DB-IP", footer, StringComparison.Ordinal);
+        Assert.DoesNotContain("ip-api.com", footer, StringComparison.Ordinal);
     }
 
     [GeoDbTheory]
@@ -112,7 +116,7 @@ public sealed class ProviderChainTests : IDisposable
 
         var page = await app.CreateClientFor("192.168.1.20").GetDocumentAsync("/");
 
-        Assert.Equal("The lookup failed", page.CardTitle());
+        Assert.Equal("This server cannot reach ip-api.com", page.CardTitle());
     }
 
     [Fact]

@@ -85,8 +85,11 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"during the {hang.TotalSeconds} s hang: {results.Between(frozenAt, thawedAt).Summary}");
 
         Assert.Empty(results.Failures);
-        Assert.Single(Outages(app));
-        await EventuallyAsync(() => Recoveries(app));
+        // Noticed, and not once per request: the PING watch says so first; after the server resumes, the client
+        // may still drop the connection it saw hang, a second outage of a moment, with its own recovery.
+        Assert.InRange(Outages(app).Count, 1, 2);
+        await EventuallyAsync<string>(() => Recoveries(app).Count() == Outages(app).Count ? ["recovered"] : []);
+        Assert.Equal(Outages(app).Count, Recoveries(app).Count());
     }
 
     public static TheoryData<string, Action<IDatabase>> Junk => new()
