@@ -2,6 +2,7 @@ using RazorIpInfo.Api;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.GeoDb;
 using RazorIpInfo.Observability;
+using RazorIpInfo.Pages;
 using RazorIpInfo.Performance;
 using RazorIpInfo.Personalisation;
 using RazorIpInfo.Protection;
@@ -22,7 +23,7 @@ builder.AddInboundRateLimits();
 builder.AddHealth();
 builder.AddLanguages();
 builder.AddResponseCompressionForPages();
-builder.Services.AddRazorPages();
+builder.Services.AddRazorPages(options => options.Conventions.Add(new HandledMethodsOnly()));
 
 var app = builder.Build();
 

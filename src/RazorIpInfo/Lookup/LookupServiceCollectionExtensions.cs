@@ -30,7 +30,10 @@ public static class LookupServiceCollectionExtensions
             var options = services.GetRequiredService<IOptions<IpApiOptions>>().Value;
             http.BaseAddress = options.EffectiveBaseUrl;
             http.MaxResponseContentBufferSize = options.MaxResponseBytes;
-        });
+        })
+        // The client's own logging opens a scope with the request URL, which holds the looked-up address, on
+        // every line logged during the call (the resilience pipeline's included). IpApiClient logs what matters.
+        .RemoveAllLoggers();
 
         // Outermost first: the resilience pipeline, then the budget check under it, so that every
         // attempt (retries included) is paid for and a spent budget sends nothing.
