@@ -24,7 +24,8 @@ public static class IpInfoApi
 
         var api = app.MapGroup("/api/ip-info")
             .WithTags("IP information")
-            .RequireRateLimiting(RateLimits.Policy);
+            .RequireRateLimiting(RateLimits.Policy)
+            .AnswerHeadLikeGet();
 
         api.MapGet("/", GetCallerAsync)
             .WithName("GetCallerIpInfo")

@@ -28,6 +28,7 @@ public static class TextEndpoints
             app.MapGet(path, (string? ip, HttpContext context, IpLookupService lookup, CancellationToken cancellationToken) =>
                     AnswerAsync(ip, field, context, lookup, cancellationToken))
                 .RequireRateLimiting(RateLimits.Policy)
+                .AnswerHeadLikeGet()
                 .ExcludeFromDescription();
         }
 

@@ -33,9 +33,14 @@ public static class AddressInput
         return true;
     }
 
-    /// <summary>IPv4-mapped IPv6 (::ffff:a.b.c.d) is the IPv4 address; providers and caches see one form.</summary>
+    /// <summary>
+    /// IPv4-mapped IPv6 (::ffff:a.b.c.d) is the IPv4 address, and a zone id (which can still arrive through
+    /// X-Forwarded-For) means nothing off the host that wrote it: providers and caches see one form.
+    /// </summary>
     public static IPAddress Normalise(IPAddress address) =>
-        address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        address.IsIPv4MappedToIPv6 ? address.MapToIPv4()
+        : address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && address.ScopeId != 0 ? new IPAddress(address.GetAddressBytes())
+        : address;
 
     private static bool IsIpv6Shape(ReadOnlySpan<char> text)
     {

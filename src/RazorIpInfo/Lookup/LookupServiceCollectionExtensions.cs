@@ -30,7 +30,10 @@ public static class LookupServiceCollectionExtensions
             var options = services.GetRequiredService<IOptions<IpApiOptions>>().Value;
             http.BaseAddress = options.EffectiveBaseUrl;
             http.MaxResponseContentBufferSize = options.MaxResponseBytes;
-        });
+        })
+        // The client's own logging opens a scope with the request URL, which holds the looked-up address, on
+        // every line logged during the call (the resilience pipeline's included). IpApiClient logs what matters.
+        .RemoveAllLoggers();
 
         // Polly logs every retried attempt with its stack trace (a hundred lines for one unreachable upstream);
         // IpApiClient says in one line what happened to the lookup, and Polly's errors still show.

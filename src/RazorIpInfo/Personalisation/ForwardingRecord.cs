@@ -5,13 +5,27 @@ using Microsoft.Extensions.Options;
 namespace RazorIpInfo.Personalisation;
 
 /// <summary>The peer and forwarded chain as they arrived, before the forwarded-headers middleware ran.</summary>
-public sealed record ForwardingRecord(IPAddress? Peer, string HeaderName, IReadOnlyList<string> ReceivedChain)
+public sealed record ForwardingRecord(IPAddress? Peer, string HeaderName, int ReceivedCount, IReadOnlyList<string> ReceivedTail)
 {
+    /// <summary>
+    /// How many entries, from the right, the panel shows. Only the right end matters (the trusted proxies and
+    /// the client), and anyone can send a header of thousands of entries to be echoed back.
+    /// </summary>
+    public const int ShownEntries = 10;
+
+    /// <summary>Longer than any address with a port; a longer entry is cut for the panel.</summary>
+    public const int ShownEntryLength = 64;
+
     public static ForwardingRecord Capture(HttpContext context)
     {
         var headerName = context.RequestServices.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value.ForwardedForHeaderName;
-        return new ForwardingRecord(context.Connection.RemoteIpAddress, headerName, context.Request.Headers.GetCommaSeparatedValues(headerName));
+        var chain = context.Request.Headers.GetCommaSeparatedValues(headerName);
+        var tail = chain.Length <= ShownEntries ? chain : chain[^ShownEntries..];
+        return new ForwardingRecord(context.Connection.RemoteIpAddress, headerName, chain.Length, [.. tail.Select(entry => Shorten(entry, ShownEntryLength))]);
     }
+
+    /// <summary>Cuts <paramref name="value"/> to <paramref name="max"/> characters, marking the cut.</summary>
+    public static string Shorten(string value, int max) => value.Length <= max ? value : string.Concat(value.AsSpan(0, max - 1), "…");
 
     /// <summary>
     /// How the chain was read: the middleware consumes trusted entries from the right and leaves the rest in
@@ -20,14 +34,14 @@ public sealed record ForwardingRecord(IPAddress? Peer, string HeaderName, IReadO
     public ForwardingView Interpret(HttpContext context)
     {
         var remaining = context.Request.Headers.GetCommaSeparatedValues(HeaderName).Length;
-        var consumed = Math.Max(0, ReceivedChain.Count - remaining);
-        var hops = ReceivedChain.Select((entry, index) =>
+        var consumed = Math.Max(0, ReceivedCount - remaining);
+        var hops = ReceivedTail.Select((entry, index) =>
         {
-            var fromRight = ReceivedChain.Count - index;
+            var fromRight = ReceivedTail.Count - index;
             var role = fromRight > consumed ? HopRole.Ignored : fromRight == consumed ? HopRole.Client : HopRole.TrustedProxy;
             return new ForwardedHop(entry, role);
         }).ToList();
-        return new ForwardingView(Peer, ViaTrustedProxy: consumed > 0, HeaderName, hops, context.Connection.RemoteIpAddress);
+        return new ForwardingView(Peer, ViaTrustedProxy: consumed > 0, HeaderName, hops, ReceivedCount - ReceivedTail.Count, context.Connection.RemoteIpAddress);
     }
 }
 
@@ -45,4 +59,5 @@ public enum HopRole
 
 public sealed record ForwardedHop(string Entry, HopRole Role);
 
-public sealed record ForwardingView(IPAddress? Peer, bool ViaTrustedProxy, string HeaderName, IReadOnlyList<ForwardedHop> Chain, IPAddress? ClientAddress);
+/// <param name="NotShown">How many entries, left of <paramref name="Chain"/>, the panel leaves out.</param>
+public sealed record ForwardingView(IPAddress? Peer, bool ViaTrustedProxy, string HeaderName, IReadOnlyList<ForwardedHop> Chain, int NotShown, IPAddress? ClientAddress);

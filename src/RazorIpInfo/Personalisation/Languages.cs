@@ -3,7 +3,9 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using RazorIpInfo.Api;
 using RazorIpInfo.Lookup;
 
 namespace RazorIpInfo.Personalisation;
@@ -34,7 +36,7 @@ public static class Languages
             [
                 new SameLanguageProvider(new QueryStringRequestCultureProvider { Options = options }),
                 new SameLanguageProvider(new CookieRequestCultureProvider { Options = options }),
-                new SameLanguageProvider(new AcceptLanguageHeaderRequestCultureProvider { Options = options, MaximumAcceptLanguageHeaderValuesToTry = 5 }),
+                new SameLanguageProvider(new AcceptLanguageProvider { Options = options }),
             ];
         });
         return builder;
@@ -68,8 +70,9 @@ public static class Languages
                     CookieRequestCultureProvider.DefaultCookieName,
                     CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
                     new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, HttpOnly = true, SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Lax });
-                return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
+                return Results.LocalRedirect(LocalReturnUrl(returnUrl));
             })
+            .AnswerHeadLikeGet()
             .ExcludeFromDescription();
         return app;
     }
@@ -78,8 +81,41 @@ public static class Languages
     public static string SwitchUrl(CultureInfo culture, HttpRequest request) =>
         $"/language/{culture.Name}?returnUrl={Uri.EscapeDataString(request.Path + request.QueryString)}";
 
-    private static bool IsLocal(string? url) =>
-        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+    /// <summary>
+    /// Where the switch goes back to: a path on this site, re-encoded, since the query string arrives decoded
+    /// and a raw control or non-ASCII character cannot go into a Location header. Anything else goes home.
+    /// </summary>
+    internal static string LocalReturnUrl(string? returnUrl)
+    {
+        if (returnUrl is not { Length: > 0 and <= 2048 } || returnUrl[0] != '/' ||
+            (returnUrl.Length > 1 && (returnUrl[1] == '/' || returnUrl[1] == '\\')) || returnUrl.Any(char.IsControl))
+        {
+            return "/";
+        }
+
+        var query = returnUrl.IndexOf('?');
+        var path = new PathString(query < 0 ? returnUrl : returnUrl[..query]);
+        var queryString = query < 0 ? QueryString.Empty : QueryString.Create(QueryHelpers.ParseQuery(returnUrl[query..]));
+        return path.ToUriComponent() + queryString.ToUriComponent();
+    }
+
+    /// <summary>
+    /// The framework's Accept-Language provider tries only the first entries (five by default) and reads
+    /// <c>de;q=0</c> ("not German") as a wish for German. This one reads the whole header as the framework
+    /// parses it (Kestrel already bounds its size), drops what the client refuses and keeps the quality order.
+    /// </summary>
+    internal sealed class AcceptLanguageProvider : AcceptLanguageHeaderRequestCultureProvider
+    {
+        public override Task<ProviderCultureResult?> DetermineProviderCultureResult(HttpContext httpContext)
+        {
+            var wanted = httpContext.Request.GetTypedHeaders().AcceptLanguage
+                .Where(entry => entry.Quality is not 0)
+                .OrderByDescending(entry => entry, StringWithQualityHeaderValueComparer.QualityComparer)
+                .Select(entry => entry.Value)
+                .ToList();
+            return Task.FromResult(wanted.Count == 0 ? null : new ProviderCultureResult(wanted));
+        }
+    }
 
     /// <summary>
     /// Reads each requested culture as the supported one with the same language, so that de-AT is

@@ -44,5 +44,8 @@ public sealed record ServerView(
             context.Features.Get<ForwardingRecord>()?.Interpret(context));
     }
 
-    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+    /// <summary>Longer than any real browser's User-Agent; the panel cuts what is longer rather than echo it.</summary>
+    public const int ShownHeaderLength = 512;
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : ForwardingRecord.Shorten(value, ShownHeaderLength);
 }

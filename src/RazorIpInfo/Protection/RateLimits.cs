@@ -1,9 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Net.Http.Headers;
 using RazorIpInfo.Api;
+using RazorIpInfo.Lookup;
 using RazorIpInfo.Personalisation;
 
 namespace RazorIpInfo.Protection;
@@ -19,6 +22,13 @@ public sealed class RateLimitOptions
     /// <summary>Requests for the client's own card per client per minute: reloads are cheap, so more generous.</summary>
     [Range(1, 10_000_000)]
     public int OwnCardPerMinute { get; set; } = 120;
+
+    /// <summary>
+    /// IPv6 clients are counted per network of this prefix length, not per address: one host is usually given
+    /// a whole /64 and could otherwise rotate through it to get a fresh allowance on every request.
+    /// </summary>
+    [Range(32, 128)]
+    public int Ipv6PrefixLength { get; set; } = 64;
 }
 
 /// <summary>
@@ -43,7 +53,7 @@ public static class RateLimits
             limiter.AddPolicy(Policy, context =>
             {
                 var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
-                var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                var client = ClientPartition(context.Connection.RemoteIpAddress, options.Ipv6PrefixLength);
                 var isLookup = IsLookupOfChosenAddress(context);
                 var perMinute = isLookup ? options.LookupsPerMinute : options.OwnCardPerMinute;
                 return RateLimitPartition.GetTokenBucketLimiter(
@@ -59,6 +69,31 @@ public static class RateLimits
             });
         });
         return builder;
+    }
+
+    /// <summary>Whose allowance a request counts against: an IPv4 address, or the IPv6 network around it.</summary>
+    internal static string ClientPartition(IPAddress? address, int ipv6PrefixLength)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6 || address.IsIPv4MappedToIPv6)
+        {
+            return AddressInput.Normalise(address).ToString();
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        var full = ipv6PrefixLength / 8;
+        if (full < 16)
+        {
+            bytes[full] &= (byte)(0xFF << (8 - (ipv6PrefixLength % 8)));
+            bytes[(full + 1)..].Clear();
+        }
+
+        return new IPNetwork(new IPAddress(bytes), ipv6PrefixLength).ToString();
     }
 
     private static bool IsLookupOfChosenAddress(HttpContext context) =>

@@ -21,6 +21,10 @@ public static class SecurityHeaders
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
             headers["Permissions-Policy"] = PermissionsPolicy;
+            // Most answers are about the visitor (their address, their headers), so no shared cache may keep
+            // one for the next visitor, and the browser asks again rather than show an address from before a
+            // network change. Static assets set their own long-lived caching over this.
+            headers.CacheControl = "private, no-cache";
             return next(context);
         });
     }

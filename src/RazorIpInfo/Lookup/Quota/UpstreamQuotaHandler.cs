@@ -9,7 +9,7 @@ namespace RazorIpInfo.Lookup.Quota;
 /// Sits under the resilience pipeline, so every attempt, retries included, is paid for. When the budget
 /// is spent it answers 429 itself, exactly as the upstream would, and nothing is sent.
 /// </summary>
-public sealed partial class UpstreamQuotaHandler(IUpstreamQuota quota, LookupMetrics metrics, ILogger<UpstreamQuotaHandler> logger) : DelegatingHandler
+public sealed partial class UpstreamQuotaHandler(IUpstreamQuota quota, UpstreamCircuit circuit, LookupMetrics metrics, ILogger<UpstreamQuotaHandler> logger) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -43,6 +43,7 @@ public sealed partial class UpstreamQuotaHandler(IUpstreamQuota quota, LookupMet
         finally
         {
             metrics.UpstreamCall(status, Stopwatch.GetElapsedTime(started), reported?.Remaining);
+            circuit.Record(status);
             await quota.CompleteAsync(reported, CancellationToken.None);
         }
     }
