@@ -103,8 +103,10 @@ internal sealed partial class GeoDbFile(string path, int requiredIpVersion, long
 
             reader = new Reader(path, FileAccessMode.Memory);
         }
-        catch (Exception ex) when (ex is InvalidDatabaseException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Whatever a damaged or foreign file makes the reader throw (not only InvalidDatabaseException:
+            // a cut metadata section fails with index and cast errors), it is the file's fault, not the site's.
             Unusable(ex.Message);
             return stamp;
         }
@@ -165,7 +167,7 @@ internal sealed partial class GeoDbFile(string path, int requiredIpVersion, long
 
             return null;
         }
-        catch (Exception ex) when (ex is InvalidDatabaseException or ArgumentException or IndexOutOfRangeException or InvalidCastException or OverflowException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             return "a test lookup failed: " + ex.Message;
         }

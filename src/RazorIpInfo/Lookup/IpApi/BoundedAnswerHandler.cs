@@ -31,6 +31,13 @@ public sealed class BoundedAnswerHandler(int maxBytes) : DelegatingHandler
             response.Content = buffered;
             return response;
         }
+        catch (Exception ex) when (ex is IOException or System.IO.InvalidDataException)
+        {
+            // A reset or early close mid-body, or bytes that do not inflate: a failed exchange like any
+            // other, so the pipeline and the client treat it as one (and nothing escapes as a 500).
+            response.Dispose();
+            throw new HttpRequestException(HttpRequestError.InvalidResponse, "The answer's body could not be read.", ex);
+        }
         catch
         {
             response.Dispose();
