@@ -57,7 +57,8 @@ public sealed partial class UpstreamQuotaHandler(IUpstreamQuota quota, LookupMet
     private UpstreamBudget? Reported(HttpResponseMessage response)
     {
         var remaining = ReadHeader(response, "X-Rl");
-        TimeSpan? ttl = ReadHeader(response, "X-Ttl") is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+        // X-Ttl is whole seconds, rounded down: one more keeps a rounding from sending a call into a window already spent.
+        TimeSpan? ttl = ReadHeader(response, "X-Ttl") is { } seconds ? TimeSpan.FromSeconds(seconds + 1) : null;
         var retryAfter = RetryAfter(response);
         if (response.StatusCode == HttpStatusCode.TooManyRequests ||
             (response.StatusCode == HttpStatusCode.ServiceUnavailable && retryAfter is not null))
