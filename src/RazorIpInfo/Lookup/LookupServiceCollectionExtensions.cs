@@ -47,7 +47,6 @@ public static class LookupServiceCollectionExtensions
                 ConnectTimeout = options.AttemptTimeout,
                 MaxResponseHeadersLength = 16,
                 UseCookies = false,
-                UseProxy = false,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             };
         });

@@ -119,3 +119,35 @@ public sealed class UpstreamStopTests(KeyedHostileUpstreamSite site) : IClassFix
         ["query"] = address,
     };
 }
+
+/// <summary>A stop heard by one instance holds back every instance sharing the budget through Redis, key or no key.</summary>
+public sealed class SharedUpstreamStopTests
+{
+    [Fact]
+    public async Task AStopHeardByOneInstanceIsObeyedByTheOtherWithAKey()
+    {
+        using var redis = RedisServer.Start();
+        using var unused = IpApiEmulator.Start();
+        await using var upstream = new HostileUpstream();
+        await using var first = Keyed(new RazorIpInfoFactory(unused) { Redis = redis.ConnectionString }, upstream);
+        await using var second = Keyed(new RazorIpInfoFactory(unused) { Redis = redis.ConnectionString }, upstream);
+        upstream.On("45.36.0.10", Status(429, "", ("X-Rl", "0"), ("X-Ttl", "3")));
+        upstream.On("45.36.0.11", Json(new { status = "success", query = "45.36.0.11", countryCode = "US" }));
+
+        using var stopped = await first.CreateClient().GetAsync("/api/ip-info/45.36.0.10");
+        using var held = await second.CreateClient().GetAsync("/api/ip-info/45.36.0.11");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, stopped.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, held.StatusCode);
+        Assert.InRange(held.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+        Assert.Equal(1, upstream.RequestsFor("45.36.0.10"));
+        Assert.Equal(0, upstream.RequestsFor("45.36.0.11"));
+    }
+
+    private static RazorIpInfoFactory Keyed(RazorIpInfoFactory app, HostileUpstream upstream)
+    {
+        app.Settings["IpApi:BaseUrl"] = upstream.Url;
+        app.Settings["IpApi:Key"] = "pro-key-for-the-stop-tests";
+        return app;
+    }
+}
