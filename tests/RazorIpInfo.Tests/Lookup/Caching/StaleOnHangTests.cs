@@ -8,31 +8,9 @@ using static RazorIpInfo.Tests.Infrastructure.HostileUpstream.Answers;
 namespace RazorIpInfo.Tests.Lookup.Caching;
 
 /// <summary>When the upstream hangs or drips and an older answer is cached, the visitor gets that answer, marked stale, in time.</summary>
-public sealed class StaleOnHangTests : IAsyncLifetime
+public sealed class StaleOnHangTests
 {
     private const string Address = "45.35.0.10";
-
-    private readonly IpApiEmulator unused = IpApiEmulator.Start();
-    private readonly HostileUpstream upstream = new();
-    private RazorIpInfoFactory app = null!;
-
-    public Task InitializeAsync()
-    {
-        app = new RazorIpInfoFactory(unused);
-        app.Settings["IpApi:BaseUrl"] = upstream.Url;
-        app.Settings["IpApi:AttemptTimeout"] = "00:00:02";
-        app.Settings["IpApi:TotalTimeout"] = HostileUpstreamSite.TotalTimeout.ToString();
-        app.Settings["IpApi:MaxRetries"] = "0";
-        app.UseFakeTime();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await app.DisposeAsync();
-        await upstream.DisposeAsync();
-        unused.Dispose();
-    }
 
     public static TheoryData<string> Hangs => ["silence", "headers then silence", "body dripped"];
 
@@ -40,6 +18,14 @@ public sealed class StaleOnHangTests : IAsyncLifetime
     [MemberData(nameof(Hangs))]
     public async Task StaleCardIsShownWithinTheTimeoutWhenTheUpstreamHangs(string hang)
     {
+        using var unused = IpApiEmulator.Start();
+        await using var upstream = new HostileUpstream();
+        await using var app = new RazorIpInfoFactory(unused);
+        app.Settings["IpApi:BaseUrl"] = upstream.Url;
+        app.Settings["IpApi:AttemptTimeout"] = "00:00:02";
+        app.Settings["IpApi:TotalTimeout"] = HostileUpstreamSite.TotalTimeout.ToString();
+        app.Settings["IpApi:MaxRetries"] = "0";
+        app.UseFakeTime();
         var json = "{\"status\":\"success\",\"country\":\"United States\",\"countryCode\":\"US\",\"city\":\"Ashburn\",\"query\":\"" + Address + "\"}";
         upstream.On(Address, JsonText(json));
         var client = app.CreateClient();

@@ -13,7 +13,7 @@ public sealed class OperatorMistakesSite : IAsyncLifetime
 {
     private readonly IpApiEmulator upstream = IpApiEmulator.Start();
 
-    public TempGeoDbDirectory Scratch { get; } = new();
+    internal TempGeoDbDirectory Scratch { get; } = new();
 
     public RazorIpInfoFactory App { get; private set; } = null!;
 
