@@ -51,7 +51,8 @@ public sealed class HostileUpstreamSite : IAsyncLifetime
 public sealed class HostileUpstreamTests(HostileUpstreamSite site) : IClassFixture<HostileUpstreamSite>
 {
     /// <param name="Blank">A field of the JSON answer that must be absent, for answers shown with a value left out.</param>
-    public sealed record Row(HostileUpstream.Behaviour Behaviour, HttpStatusCode Status, string? Blank = null);
+    /// <param name="Calls">Requests that reach the upstream for the lookup.</param>
+    public sealed record Row(HostileUpstream.Behaviour Behaviour, HttpStatusCode Status, string? Blank = null, int Calls = 1);
 
     private static readonly Dictionary<string, Func<string, string, Row>> Rows = new()
     {
@@ -75,7 +76,9 @@ public sealed class HostileUpstreamTests(HostileUpstreamSite site) : IClassFixtu
         ["reset mid headers"] = (_, _) => new(ThenReset("HTTP/1.1 200 OK\r\nContent-Type: appl"u8.ToArray()), HttpStatusCode.BadGateway),
         ["reset mid body"] = (a, _) => new(ThenReset([.. Head(200, Utf8(Answer(a)).Length), .. Utf8(Answer(a)).AsSpan(0, 20)]), HttpStatusCode.BadGateway),
         ["clean close mid body"] = (a, _) => new(Bytes(Head(200, Utf8(Answer(a)).Length), Utf8(Answer(a))[..20]), HttpStatusCode.BadGateway),
-        ["close without a word"] = (_, _) => new(Bytes(), HttpStatusCode.BadGateway),
+        // SocketsHttpHandler itself retries a GET whose connection closed before any byte came back, at
+        // most three times, at once: bounded and cheap, but each one is a request the upstream sees.
+        ["close without a word"] = (_, _) => new(Bytes(), HttpStatusCode.BadGateway, Calls: 4),
         ["not HTTP at all"] = (_, _) => new(Bytes("SSH-2.0-OpenSSH_9.6\r\n"u8.ToArray()), HttpStatusCode.BadGateway),
         ["broken chunk size"] = (_, _) => new(Bytes(HeadWithout(200, ("Transfer-Encoding", "chunked")), "zz\r\n{}\r\n0\r\n\r\n"u8.ToArray()), HttpStatusCode.BadGateway),
 
@@ -158,7 +161,7 @@ public sealed class HostileUpstreamTests(HostileUpstreamSite site) : IClassFixtu
         Assert.True(apiTime < HostileUpstreamSite.Bound, $"the API answered in {apiTime.TotalSeconds:0.0} s");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.True(pageTime < HostileUpstreamSite.Bound, $"the page answered in {pageTime.TotalSeconds:0.0} s");
-        Assert.Equal(1, site.Upstream.RequestsFor(address));
+        Assert.Equal(row.Calls, site.Upstream.RequestsFor(address));
         Assert.Equal(0, site.Upstream.RequestsTo("/elsewhere"));
         var card = await Html.ParseAsync(page);
         if (row.Status == HttpStatusCode.OK)
