@@ -134,6 +134,13 @@ public sealed class SharedUpstreamStopTests
         upstream.On("45.36.0.10", Status(429, "", ("X-Rl", "0"), ("X-Ttl", "3")));
         upstream.On("45.36.0.11", Json(new { status = "success", query = "45.36.0.11", countryCode = "US" }));
 
+        // Both instances connected to Redis first: until then each keeps its own budget (by design), which
+        // is not what this test is about.
+        foreach (var instance in new[] { first, second })
+        {
+            await ConnectedToRedisAsync(instance.CreateClient());
+        }
+
         using var stopped = await first.CreateClient().GetAsync("/api/ip-info/45.36.0.10");
         using var held = await second.CreateClient().GetAsync("/api/ip-info/45.36.0.11");
 
@@ -142,6 +149,22 @@ public sealed class SharedUpstreamStopTests
         Assert.InRange(held.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
         Assert.Equal(1, upstream.RequestsFor("45.36.0.10"));
         Assert.Equal(0, upstream.RequestsFor("45.36.0.11"));
+    }
+
+    private static async Task ConnectedToRedisAsync(HttpClient client)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var ready = await client.GetStringAsync("/readyz");
+            if (System.Text.Json.JsonDocument.Parse(ready).RootElement.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString() == "Healthy")
+            {
+                // The budget's own connection opens when /readyz first asks about it; loopback, but a loaded machine.
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                return;
+            }
+
+            await Task.Delay(200);
+        }
     }
 
     private static RazorIpInfoFactory Keyed(RazorIpInfoFactory app, HostileUpstream upstream)
