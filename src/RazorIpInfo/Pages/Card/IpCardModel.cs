@@ -8,6 +8,9 @@ namespace RazorIpInfo.Pages.Card;
 /// <param name="VisitorOnLocalNetwork">The visitor reached us from a local network, so the card shows the server's public address.</param>
 public sealed record IpCardModel(LookupResult Result, string? Query, bool VisitorOnLocalNetwork = false)
 {
+    /// <summary>Where the card leaves the name of the provider that answered, for the layout's footer to credit.</summary>
+    public const string AnsweredByKey = "RazorIpInfo.AnsweredBy";
+
     public bool IsVisitor => Query is null;
 
     /// <summary>Where "try again" and Refresh lead: the same lookup, as a plain link.</summary>
