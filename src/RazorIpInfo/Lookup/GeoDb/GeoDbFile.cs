@@ -11,25 +11,32 @@ internal enum GeoDbFileState
 }
 
 /// <summary>
-/// One memory-mapped MMDB file that follows replacements on disk. Each lookup compares the file's
-/// size and modification time (one stat) with those of the loaded copy and, when they differ, opens
-/// the new file and swaps it in; a file that cannot be opened leaves the previous copy serving.
+/// One MMDB file, held in memory, that follows replacements on disk. Each lookup compares the file's
+/// size and modification time (one stat) with those last seen and, when they differ, checks the new
+/// file and swaps it in only if it is a sound database; otherwise the last good copy keeps answering.
+/// Any MMDB file (city, AS) can be loaded this way: the checks know the format, not the content.
 /// </summary>
 /// <remarks>
-/// A replaced reader is disposed only after the last lookup using it has finished: disposing unmaps
-/// the view, and a lookup still reading from it would fault. Replace the file by renaming a complete
-/// new one over it (as scripts/fetch-geodb.sh does), never by writing into it: a mapped file that is
-/// truncated in place can crash the process.
+/// Operators copy over the live file (<c>cp new.mmdb live.mmdb</c> writes in place) or truncate it. A
+/// memory-mapped reader then reads pages that no longer exist and the process dies; a copy in memory
+/// cannot be changed under us. Before anything is read whole, the size is bounded and the file's tail
+/// must hold the MMDB metadata marker, so a huge or foreign file costs one stat and one small read.
 /// </remarks>
-internal sealed partial class GeoDbFile(string path, int requiredIpVersion, ILogger logger) : IDisposable
+internal sealed partial class GeoDbFile(string path, int requiredIpVersion, long maxBytes, ILogger logger) : IDisposable
 {
+    /// <summary>The format puts its metadata after this marker within the last 128 KiB of the file.</summary>
+    private static readonly byte[] MetadataMarker = [0xAB, 0xCD, 0xEF, .. "MaxMind.com"u8];
+
+    private const int MetadataWindow = 128 * 1024;
+
     private readonly Lock gate = new();
-    private Generation? current;
+    private Reader? current;
     private Stamp? seen;
+    private bool failing;
 
     public string Path => path;
 
-    public DateTimeOffset? BuildDate => Volatile.Read(ref current)?.Reader.Metadata.BuildDate;
+    public DateTimeOffset? BuildDate => Volatile.Read(ref current)?.Metadata.BuildDate;
 
     /// <summary>Loads the file if it has changed since the last look, and says what is loaded now.</summary>
     public GeoDbFileState Refresh()
@@ -59,37 +66,20 @@ internal sealed partial class GeoDbFile(string path, int requiredIpVersion, ILog
     {
         record = null;
         Refresh();
-        while (Volatile.Read(ref current) is { } generation)
+        if (Volatile.Read(ref current) is not { } reader)
         {
-            if (!generation.TryAddReference())
-            {
-                // Retired between the read and the reference: a newer copy is in place, so look again.
-                continue;
-            }
-
-            try
-            {
-                record = generation.Reader.Find<GeoDbRecord>(address);
-                return true;
-            }
-            finally
-            {
-                generation.Release();
-            }
+            return false;
         }
 
-        return false;
+        record = reader.Find<GeoDbRecord>(address);
+        return true;
     }
 
-    public void Dispose()
-    {
-        lock (gate)
-        {
-            Interlocked.Exchange(ref current, null)?.Release();
-        }
-    }
+    // A reader over memory holds no file or mapping: a replaced one is left to the garbage collector, so
+    // a lookup still reading from it finishes undisturbed.
+    public void Dispose() => Volatile.Write(ref current, null);
 
-    /// <summary>Loads the file now at the path and returns the stamp of what was looked at.</summary>
+    /// <summary>Loads the file now at the path and returns the stamp of what was looked at (null: look again).</summary>
     private Stamp? Load(Stamp? stamp)
     {
         if (stamp is null)
@@ -105,29 +95,103 @@ internal sealed partial class GeoDbFile(string path, int requiredIpVersion, ILog
         Reader reader;
         try
         {
-            reader = new Reader(path, FileAccessMode.MemoryMapped);
+            if (Problem(stamp) is { } problem)
+            {
+                Unusable(problem);
+                return stamp;
+            }
+
+            reader = new Reader(path, FileAccessMode.Memory);
         }
-        catch (Exception ex) when (ex is InvalidDatabaseException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            LogUnusable(logger, path, ex.Message);
+            // Whatever a damaged or foreign file makes the reader throw (not only InvalidDatabaseException:
+            // a cut metadata section fails with index and cast errors), it is the file's fault, not the site's.
+            Unusable(ex.Message);
             return stamp;
         }
 
-        // Replaced while it was being opened: the stamp would not describe what is loaded, so the next
-        // lookup reloads once more rather than keep a copy it cannot tell apart from the new file.
-        var opened = Stamp.Of(path) == stamp ? stamp : null;
+        // Written to while it was read (a copy in progress): what was read may be half of it, so nothing
+        // is concluded and the next lookup looks again.
+        if (Stamp.Of(path) != stamp)
+        {
+            return null;
+        }
 
         // An IPv6 address looked up in an IPv4-only database silently lands on an unrelated IPv4 record.
         if (reader.Metadata.IPVersion is var version && version < requiredIpVersion)
         {
-            reader.Dispose();
-            LogUnusable(logger, path, $"it is an IPv{version} database; IPv{requiredIpVersion} is needed");
-            return opened;
+            Unusable($"it is an IPv{version} database; IPv{requiredIpVersion} is needed");
+            return stamp;
         }
 
-        Interlocked.Exchange(ref current, new Generation(reader))?.Release();
+        if (SanityProblem(reader) is { } broken)
+        {
+            Unusable(broken);
+            return stamp;
+        }
+
+        Volatile.Write(ref current, reader);
+        failing = false;
         LogLoaded(logger, path, reader.Metadata.DatabaseType, reader.Metadata.BuildDate);
-        return opened;
+        return stamp;
+    }
+
+    /// <summary>What is wrong with the file before it is read whole, from its size and its last bytes.</summary>
+    private string? Problem(Stamp stamp)
+    {
+        if (stamp.Length > maxBytes)
+        {
+            return $"it is {stamp.Length / (1024 * 1024)} MB, more than GeoDb:MaxFileBytes allows ({maxBytes / (1024 * 1024)} MB)";
+        }
+
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var window = (int)Math.Min(MetadataWindow, file.Length);
+        var tail = new byte[window];
+        file.Seek(-window, SeekOrigin.End);
+        file.ReadExactly(tail);
+        return tail.AsSpan().LastIndexOf(MetadataMarker) < 0
+            ? "it is not a MaxMind database, or it is incomplete: copy the whole file beside it and rename it over"
+            : null;
+    }
+
+    /// <summary>A tree that leads outside the file, or records that do not decode, fail here rather than in a visitor's lookup.</summary>
+    private static string? SanityProblem(Reader reader)
+    {
+        try
+        {
+            foreach (var probe in SanityProbes(reader.Metadata.IPVersion))
+            {
+                reader.Find<Dictionary<string, object>>(probe);
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return "a test lookup failed: " + ex.Message;
+        }
+    }
+
+    private static IEnumerable<IPAddress> SanityProbes(int ipVersion) => ipVersion == 6
+        ? [IPAddress.Parse("2001:4860:4860::8888"), IPAddress.Parse("2a00:1450::1"), IPAddress.Parse("8.8.8.8")]
+        : [IPAddress.Parse("8.8.8.8"), IPAddress.Parse("1.1.1.1"), IPAddress.Parse("81.2.69.160")];
+
+    // One line when a bad file arrives, not one per step of a copy still in progress.
+    private void Unusable(string reason)
+    {
+        if (!failing)
+        {
+            failing = true;
+            if (current is not null)
+            {
+                LogKeptPrevious(logger, path, reason);
+            }
+            else
+            {
+                LogUnusable(logger, path, reason);
+            }
+        }
     }
 
     private sealed record Stamp(long Length, DateTime LastWriteUtc)
@@ -139,44 +203,14 @@ internal sealed partial class GeoDbFile(string path, int requiredIpVersion, ILog
         }
     }
 
-    /// <summary>A loaded reader and the number of its users; the file itself counts as one until replaced.</summary>
-    private sealed class Generation(Reader reader)
-    {
-        private int references = 1;
-
-        public Reader Reader => reader;
-
-        public bool TryAddReference()
-        {
-            var seen = Volatile.Read(ref references);
-            while (seen > 0)
-            {
-                var before = Interlocked.CompareExchange(ref references, seen + 1, seen);
-                if (before == seen)
-                {
-                    return true;
-                }
-
-                seen = before;
-            }
-
-            return false;
-        }
-
-        public void Release()
-        {
-            if (Interlocked.Decrement(ref references) == 0)
-            {
-                reader.Dispose();
-            }
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Offline geolocation database {Path} loaded: {DatabaseType}, built {BuildDate:yyyy-MM-dd}")]
     private static partial void LogLoaded(ILogger logger, string path, string databaseType, DateTime buildDate);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Offline geolocation database {Path} cannot be used ({Reason}); it is ignored until the file is replaced")]
     private static partial void LogUnusable(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Offline geolocation database {Path} was replaced by a file that cannot be used ({Reason}); the copy loaded before keeps answering until a good file is in place")]
+    private static partial void LogKeptPrevious(ILogger logger, string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offline geolocation database {Path} was removed; the copy already loaded keeps answering")]
     private static partial void LogRemoved(ILogger logger, string path);

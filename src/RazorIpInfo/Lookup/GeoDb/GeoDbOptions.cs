@@ -16,6 +16,13 @@ public sealed class GeoDbOptions
     [Required(AllowEmptyStrings = false)]
     public string Directory { get; set; } = "data/geodb";
 
+    /// <summary>
+    /// A file larger than this is refused before it is read (the DB-IP City Lite files are about 70 MB
+    /// each). Each loaded file is held in memory, so this also bounds what a wrong file can cost.
+    /// </summary>
+    [Range(1024L * 1024, 4L * 1024 * 1024 * 1024)]
+    public long MaxFileBytes { get; set; } = 256L * 1024 * 1024;
+
     internal static string Resolve(string configured, string contentRoot)
     {
         if (Path.IsPathRooted(configured))

@@ -23,8 +23,9 @@ public sealed partial class MmdbProvider : IIpInfoProvider, IDisposable
     public MmdbProvider(IOptions<GeoDbOptions> options, IHostEnvironment environment, TimeProvider time, ILogger<MmdbProvider> logger)
     {
         Directory = GeoDbOptions.Resolve(options.Value.Directory, environment.ContentRootPath);
-        ipv4 = new GeoDbFile(Path.Combine(Directory, GeoDbOptions.Ipv4File), requiredIpVersion: 4, logger);
-        ipv6 = new GeoDbFile(Path.Combine(Directory, GeoDbOptions.Ipv6File), requiredIpVersion: 6, logger);
+        var maxBytes = options.Value.MaxFileBytes;
+        ipv4 = new GeoDbFile(Path.Combine(Directory, GeoDbOptions.Ipv4File), requiredIpVersion: 4, maxBytes, logger);
+        ipv6 = new GeoDbFile(Path.Combine(Directory, GeoDbOptions.Ipv6File), requiredIpVersion: 6, maxBytes, logger);
         this.time = time;
         this.logger = logger;
     }
@@ -62,8 +63,9 @@ public sealed partial class MmdbProvider : IIpInfoProvider, IDisposable
 
             return Task.FromResult<LookupResult>(new LookupResult.Found(Map(address, record, language)));
         }
-        catch (InvalidDatabaseException ex)
+        catch (Exception ex) when (ex is InvalidDatabaseException or ArgumentException or IndexOutOfRangeException or InvalidCastException or OverflowException)
         {
+            // A file that passed the checks at load but holds a damaged record further in: that lookup fails, the site goes on.
             LogCorruptRecord(logger, file.Path, ex.Message);
             return Task.FromResult<LookupResult>(new LookupResult.Unavailable(UnavailableReason.Error));
         }

@@ -47,8 +47,11 @@ public sealed partial class IpApiClient(
                 return new LookupResult.Unavailable(UnavailableReason.Error);
             }
 
-            var body = await response.Content.ReadFromJsonAsync(IpApiJsonContext.Default.IpApiResponse, cancellationToken);
-            return body is null ? Malformed() : Map(body);
+            // The body is already read, within the time and size bounds, by BoundedAnswerHandler. ip-api.com
+            // speaks UTF-8 only: a declared charset (odd, unknown or lying) is not worth trusting or failing on.
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            var body = JsonSerializer.Deserialize(bytes, IpApiJsonContext.Default.IpApiResponse);
+            return body is null ? Malformed() : Map(address, body);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -94,7 +97,13 @@ public sealed partial class IpApiClient(
         return string.IsNullOrEmpty(key) ? path + query : path + query + "&key=" + Uri.EscapeDataString(key);
     }
 
-    private LookupResult Map(IpApiResponse body)
+    /// <summary>
+    /// The one place an upstream answer becomes an <see cref="IpInfo"/>. Whatever the upstream sends, what
+    /// leaves here is either a refusal, a failure (never cached as an answer), or information every page
+    /// can render: an answer about another address is refused outright; a field that is out of range,
+    /// of the wrong shape or carries control characters is left blank.
+    /// </summary>
+    private LookupResult Map(IPAddress? asked, IpApiResponse body)
     {
         if (string.Equals(body.Status, "fail", StringComparison.OrdinalIgnoreCase))
         {
@@ -113,20 +122,28 @@ public sealed partial class IpApiClient(
             return Malformed();
         }
 
+        answered = AddressInput.Normalise(answered);
+        if (asked is not null && !answered.Equals(AddressInput.Normalise(asked)))
+        {
+            LogWrongAddress(logger);
+            return new LookupResult.Unavailable(UnavailableReason.Error);
+        }
+
         var (asNumber, asOwner) = SplitAutonomousSystem(body.AutonomousSystem);
+        var located = IsCoordinate(body.Lat, 90) && IsCoordinate(body.Lon, 180);
         return new LookupResult.Found(new IpInfo
         {
-            Address = AddressInput.Normalise(answered).ToString(),
+            Address = answered.ToString(),
             Country = Blank(body.Country),
-            CountryCode = Blank(body.CountryCode),
+            CountryCode = CountryCode(body.CountryCode),
             Region = Blank(body.RegionName),
             RegionCode = Blank(body.Region),
             City = Blank(body.City),
             PostalCode = Blank(body.Zip),
-            Latitude = body.Lat,
-            Longitude = body.Lon,
-            TimeZone = Blank(body.Timezone),
-            UtcOffsetSeconds = body.Offset,
+            Latitude = located ? body.Lat : null,
+            Longitude = located ? body.Lon : null,
+            TimeZone = TimeZone(body.Timezone),
+            UtcOffsetSeconds = UtcOffset(body.Offset),
             Isp = Blank(body.Isp),
             Organisation = Blank(body.Org),
             AsNumber = asNumber,
@@ -152,12 +169,40 @@ public sealed partial class IpApiClient(
         return space < 0 ? (value, null) : (value[..space], Blank(value[(space + 1)..]));
     }
 
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    /// <summary>Longer than any real name, address or network owner; more is not ip-api.com talking.</summary>
+    private const int LongestText = 256;
+
+    /// <summary>
+    /// Blank, too long, or holding control characters (a terminal escape in a city name would reach every
+    /// curl user through the plain-text endpoints): left out.
+    /// </summary>
+    private static string? Blank(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Length > LongestText)
+        {
+            return null;
+        }
+
+        return value.Any(char.IsControl) ? null : value.Trim();
+    }
+
+    private static string? CountryCode(string? value) =>
+        value is { Length: 2 } && char.IsAsciiLetterUpper(value[0]) && char.IsAsciiLetterUpper(value[1]) ? value : null;
+
+    private static bool IsCoordinate(double? value, double limit) => value is { } v && double.IsFinite(v) && Math.Abs(v) <= limit;
+
+    /// <summary>A zone this machine knows; an unknown one could not be shown as a local time anyway.</summary>
+    private static string? TimeZone(string? value) =>
+        Blank(value) is { } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out _) ? id : null;
+
+    /// <summary>Real offsets are whole minutes within ±14 h; others cannot be a DateTimeOffset's offset.</summary>
+    private static int? UtcOffset(int? seconds) =>
+        seconds is { } s && s % 60 == 0 && Math.Abs(s) <= 14 * 3600 ? s : null;
 
     private static TimeSpan QuotaResetIn(HttpResponseMessage response) =>
         response.Headers.TryGetValues("X-Ttl", out var values) &&
         int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            ? TimeSpan.FromSeconds(Math.Max(1, seconds))
+            ? TimeSpan.FromSeconds(Math.Clamp(seconds, 1, 3600))
             : DefaultQuotaWindow;
 
     private LookupResult.Unavailable Malformed()
@@ -192,6 +237,9 @@ public sealed partial class IpApiClient(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ip-api.com sent an answer that is not the expected JSON")]
     private static partial void LogMalformedAnswer(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ip-api.com answered about another address than the one asked; the answer is discarded")]
+    private static partial void LogWrongAddress(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ip-api.com refused the lookup: {UpstreamMessage}")]
     private static partial void LogUnexpectedFailure(ILogger logger, string? upstreamMessage);

@@ -39,6 +39,10 @@ public sealed class IpApiOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How many calls the circuit breaker must have seen in its sampling window before it may open.</summary>
+    [Range(2, 10_000)]
+    public int CircuitMinimumThroughput { get; set; } = 5;
+
     public int EffectiveRequestsPerMinute => RequestsPerMinute ?? (string.IsNullOrEmpty(Key) ? 45 : 0);
 
     public Uri EffectiveBaseUrl => new(

@@ -9,6 +9,15 @@ public static class UpstreamQuotaRegistration
     internal const string RedisKey = "ipinfo:v1:quota:ip-api.com";
 
     /// <summary>
+    /// The budget when none is configured (a pro key): never spent by our own count, but still stopped,
+    /// across instances, when the upstream says stop (429, <c>X-Rl: 0</c>, 503 with Retry-After).
+    /// </summary>
+    internal const int Unlimited = 1_000_000_000;
+
+    private static int Limit(IpApiOptions options) =>
+        options.EffectiveRequestsPerMinute > 0 ? options.EffectiveRequestsPerMinute : Unlimited;
+
+    /// <summary>
     /// The ip-api.com budget: in Redis, shared by all instances, when <c>ConnectionStrings:Redis</c> is set;
     /// otherwise this process's own.
     /// </summary>
@@ -18,7 +27,7 @@ public static class UpstreamQuotaRegistration
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<IpApiOptions>>().Value;
-            return new InProcessUpstreamQuota(options.EffectiveRequestsPerMinute, TimeSpan.FromMinutes(1), provider.GetRequiredService<TimeProvider>());
+            return new InProcessUpstreamQuota(Limit(options), TimeSpan.FromMinutes(1), provider.GetRequiredService<TimeProvider>());
         });
 
         // Decided when first resolved, like the cache, so that configuration added late (tests) counts.
@@ -34,18 +43,14 @@ public static class UpstreamQuotaRegistration
             return new RedisUpstreamQuota(
                 redis,
                 RedisKey,
-                options.EffectiveRequestsPerMinute,
+                Limit(options),
                 TimeSpan.FromMinutes(1),
                 inProcess,
                 provider.GetRequiredService<ILogger<RedisUpstreamQuota>>());
         });
 
         services.AddTransient<UpstreamQuotaHandler>();
-        return client.AddHttpMessageHandler(provider =>
-            provider.GetRequiredService<IOptions<IpApiOptions>>().Value.EffectiveRequestsPerMinute > 0
-                ? provider.GetRequiredService<UpstreamQuotaHandler>()
-                : new PassThroughHandler());
+        // Installed whatever the key: an upstream that says stop is obeyed with or without a budget of our own.
+        return client.AddHttpMessageHandler(provider => provider.GetRequiredService<UpstreamQuotaHandler>());
     }
-
-    private sealed class PassThroughHandler : DelegatingHandler;
 }

@@ -98,7 +98,7 @@ public sealed class LookupCacheTests : IDisposable
         Assert.Equal(2, upstream.RequestsFor("9.9.9.9"));
 
         // Not cached as data: once the provider answers, so do we.
-        upstream.Answer("9.9.9.9", IpApiEmulator.Samples.GoogleDnsV4);
+        upstream.Answer("9.9.9.9", new { status = "success", query = "9.9.9.9", country = "Switzerland", countryCode = "CH" });
         clock.Advance(TimeSpan.FromSeconds(11));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/ip-info/9.9.9.9")).StatusCode);
     }

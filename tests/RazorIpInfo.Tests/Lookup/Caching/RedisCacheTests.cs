@@ -78,7 +78,7 @@ public sealed class RedisCacheTests : IDisposable
         var addresses = Enumerable.Range(1, 40).Select(i => $"203.0.{i}.7").ToList();
         foreach (var address in addresses)
         {
-            upstream.Answer(address, IpApiEmulator.Samples.GoogleDnsV4);
+            upstream.Answer(address, new { status = "success", query = address, country = "United States", countryCode = "US" });
         }
 
         var client = app.CreateClient();
