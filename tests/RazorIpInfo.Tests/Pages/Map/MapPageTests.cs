@@ -1,0 +1,214 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using AngleSharp.Dom;
+using RazorIpInfo.Pages.Map;
+using RazorIpInfo.Tests.Infrastructure;
+using WireMock.ResponseBuilders;
+
+namespace RazorIpInfo.Tests.Pages.Map;
+
+/// <summary>The map in the card as the server renders it, the outline it draws on, and what the page loads.</summary>
+public sealed partial class MapPageTests : IDisposable
+{
+    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
+
+    public void Dispose() => upstream.Dispose();
+
+    private static IElement Map(IDocument page) =>
+        page.Card().QuerySelector("svg.map") ?? throw new Xunit.Sdk.XunitException("The card has no map.");
+
+    private static (double X, double Y) Marker(IElement map)
+    {
+        var marker = Assert.Single(map.QuerySelectorAll("circle"));
+        return (double.Parse(marker.GetAttribute("cx")!, System.Globalization.CultureInfo.InvariantCulture),
+                double.Parse(marker.GetAttribute("cy")!, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task TheCardShowsAMarkerAtTheAddressesCoordinatesWithASentenceForScreenReaders()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var page = await app.CreateClient().GetDocumentAsync("/?ip=8.8.8.8");
+
+        var map = Map(page);
+        Assert.Equal("img", map.GetAttribute("role"));
+        Assert.Equal(MapProjection.ViewBox, map.GetAttribute("viewBox"));
+        Assert.Equal("Map: marker near Ashburn, United States", map.GetAttribute("aria-label"));
+        var (x, y) = Marker(map);
+        Assert.Equal(102.5, x, 0.1); // 77.5° W
+        Assert.Equal(51, y, 0.1); // 39.03° N
+    }
+
+    [Fact]
+    public async Task InGermanTheSentenceIsGermanAndTheMarkerIsInTheSamePlace()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Add("Accept-Language", "de");
+
+        var page = await client.GetDocumentAsync("/?ip=8.8.8.8");
+
+        var map = Map(page);
+        // The place names are the provider's own (the emulator answers in English); the sentence is ours.
+        Assert.Equal("Karte: Markierung in der Nähe von Ashburn, United States", map.GetAttribute("aria-label"));
+        Assert.Equal("102.5", map.QuerySelector("circle")!.GetAttribute("cx"));
+    }
+
+    [Fact]
+    public async Task TheRefreshedOrLookedUpCardThatHtmxSwapsInCarriesItsOwnMap()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        var request = new HttpRequestMessage(HttpMethod.Get, "/?handler=Card&ip=2001:4860:4860::8888");
+        request.Headers.Add("HX-Request", "true");
+
+        var fragment = await Html.ParseAsync(await app.CreateClient().SendAsync(request));
+
+        Assert.Null(fragment.Doctype);
+        // htmx takes the fragment's first <title> for the window's: the map must not bring one.
+        Assert.Equal(fragment.QuerySelector("body > title"), fragment.QuerySelector("title"));
+        var (x, y) = Marker(Map(fragment));
+        Assert.Equal(57.9, x, 0.1); // Mountain View, 122.085° W
+        Assert.Equal(52.6, y, 0.1); // 37.422° N
+    }
+
+    public static TheoryData<string, object> AnswersWithoutUsableCoordinates => new()
+    {
+        { "no coordinates at all", new { status = "success", query = "9.9.9.9", country = "Switzerland" } },
+        { "latitude only", new { status = "success", query = "9.9.9.9", lat = 47.0 } },
+        { "null coordinates", new { status = "success", query = "9.9.9.9", lat = (double?)null, lon = (double?)null } },
+        { "coordinates as text", new { status = "success", query = "9.9.9.9", lat = "north", lon = "west" } },
+    };
+
+    [Theory]
+    [MemberData(nameof(AnswersWithoutUsableCoordinates))]
+    public async Task AnAnswerWithoutUsableCoordinatesShowsNoMapAndNeverAServerError(string why, object answer)
+    {
+        upstream.Answer("9.9.9.9", answer);
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var response = await app.CreateClient().GetAsync("/?ip=9.9.9.9");
+        var page = await Html.ParseAsync(response);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{why}: {(int)response.StatusCode}");
+        Assert.Null(page.QuerySelector("svg.map"));
+    }
+
+    [Fact]
+    public async Task CoordinatesBeyondTheEdgeOfTheWorldAreHeldOnTheMap()
+    {
+        upstream.Respond("9.9.9.9", Response.Create().WithHeader("Content-Type", "application/json")
+            .WithBody("""{"status":"success","query":"9.9.9.9","city":"Nowhere","lat":1e308,"lon":-999}"""));
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var response = await app.CreateClient().GetAsync("/?ip=9.9.9.9");
+        var page = await Html.ParseAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal((0, 0), Marker(Map(page)));
+    }
+
+    /// <summary>The outline the map draws with, as the site serves it to browsers.</summary>
+    private static async Task<(XElement Svg, HttpResponseMessage Response)> LandAsync(HttpClient client)
+    {
+        var page = await client.GetDocumentAsync("/?ip=8.8.8.8");
+        var href = Map(page).QuerySelector("use")!.GetAttribute("href")!;
+        Assert.EndsWith("#land", href, StringComparison.Ordinal);
+        var response = await client.GetAsync(href[..href.IndexOf('#', StringComparison.Ordinal)]);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (XElement.Parse(await response.Content.ReadAsStringAsync()), response);
+    }
+
+    [Fact]
+    public async Task TheOutlineIsServedAsAnSvgImageUnderAVersionedUrl()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        var client = app.CreateClient();
+
+        var (svg, response) = await LandAsync(client);
+
+        Assert.Equal("image/svg+xml", response.Content.Headers.ContentType!.MediaType);
+        Assert.Matches(@"^/img/world\.\w+\.svg$", response.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Equal(MapProjection.ViewBox, (string?)svg.Attribute("viewBox"));
+    }
+
+    public static TheoryData<string, double, double, bool> LandAndSea => new()
+    {
+        { "Madrid", 40.4, -3.7, true },
+        { "Denver", 39.7, -105.0, true },
+        { "Moscow", 55.8, 37.6, true },
+        { "Brasília", -15.8, -47.9, true },
+        { "Alice Springs", -23.7, 133.9, true },
+        { "Kinshasa", -4.3, 15.3, true },
+        { "Ulaanbaatar", 47.9, 106.9, true },
+        { "Antarctica's interior", -80, 30, true },
+        { "Chukotka, just west of the date line", 67, 175, true },
+        { "Gulf of Guinea, at 0,0", 0, 0, false },
+        { "the middle of the Pacific", 0, -150, false },
+        { "the middle of the Atlantic", 30, -40, false },
+        { "the Indian Ocean", -30, 80, false },
+        { "the Arctic Ocean", 88, 0, false },
+    };
+
+    /// <summary>
+    /// The committed outline and the server's projection agree: places well inland fall on land, open
+    /// ocean on sea. A different projection or a shifted or flipped outline fails here.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(LandAndSea))]
+    public async Task TheOutlineAndTheMarkersUseTheSameProjection(string place, double latitude, double longitude, bool land)
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        var (svg, _) = await LandAsync(app.CreateClient());
+        var path = svg.Descendants().Single(element => (string?)element.Attribute("id") == "land");
+        var point = MapProjection.Project(latitude, longitude)!.Value;
+
+        Assert.True(land == IsInside(Rings((string)path.Attribute("d")!), point), $"{place} should be on {(land ? "land" : "sea")}.");
+    }
+
+    /// <summary>The outline's rings: an absolute M, then relative l moves, closed by z (what the build script writes).</summary>
+    private static List<List<MapPoint>> Rings(string d)
+    {
+        var rings = new List<List<MapPoint>>();
+        foreach (Match ring in RingPattern().Matches(d))
+        {
+            var numbers = NumberPattern().Matches(ring.Value).Select(n => double.Parse(n.Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            var points = new List<MapPoint> { new(numbers[0], numbers[1]) };
+            for (var i = 2; i + 1 < numbers.Count; i += 2)
+            {
+                points.Add(new MapPoint(points[^1].X + numbers[i], points[^1].Y + numbers[i + 1]));
+            }
+
+            rings.Add(points);
+        }
+
+        Assert.NotEmpty(rings);
+        return rings;
+    }
+
+    /// <summary>Even–odd ray casting over every ring.</summary>
+    private static bool IsInside(List<List<MapPoint>> rings, MapPoint point)
+    {
+        var inside = false;
+        foreach (var ring in rings)
+        {
+            for (int i = 0, j = ring.Count - 1; i < ring.Count; j = i++)
+            {
+                var (a, b) = (ring[i], ring[j]);
+                if ((a.Y > point.Y) != (b.Y > point.Y) && point.X < ((b.X - a.X) * (point.Y - a.Y) / (b.Y - a.Y)) + a.X)
+                {
+                    inside = !inside;
+                }
+            }
+        }
+
+        return inside;
+    }
+
+    [GeneratedRegex(@"M[^Mz]*z")]
+    private static partial Regex RingPattern();
+
+    [GeneratedRegex(@"-?\d+(\.\d+)?")]
+    private static partial Regex NumberPattern();
+}
