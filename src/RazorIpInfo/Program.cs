@@ -1,6 +1,7 @@
 using RazorIpInfo.Api;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.GeoDb;
+using RazorIpInfo.Lookup.Networks;
 using RazorIpInfo.Observability;
 using RazorIpInfo.Performance;
 using RazorIpInfo.Personalisation;
@@ -17,6 +18,7 @@ builder.AddObservability();
 builder.AddTrustedProxies();
 builder.AddIpLookup();
 builder.AddGeoDb();
+builder.AddNetworkData();
 builder.AddIpInfoApi();
 builder.AddInboundRateLimits();
 builder.AddHealth();
