@@ -1,6 +1,7 @@
 using RazorIpInfo.Api;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.GeoDb;
+using RazorIpInfo.Lookup.HostNames;
 using RazorIpInfo.Lookup.Networks;
 using RazorIpInfo.Observability;
 using RazorIpInfo.Performance;
@@ -19,6 +20,7 @@ builder.AddTrustedProxies();
 builder.AddIpLookup();
 builder.AddGeoDb();
 builder.AddNetworkData();
+builder.AddHostNameInput();
 builder.AddIpInfoApi();
 builder.AddInboundRateLimits();
 builder.AddHealth();
@@ -42,6 +44,7 @@ app.MapStaticAssets();
 app.UseRootContentNegotiation();
 app.MapRazorPages().WithStaticAssets();
 app.MapIpInfoApi();
+app.MapAsApi();
 app.MapTextEndpoints();
 app.MapLanguageSwitch();
 
