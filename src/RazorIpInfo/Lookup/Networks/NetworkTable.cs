@@ -119,7 +119,11 @@ public static class NetworkTable
         var firsts = new List<T>();
         var lasts = new List<T>();
         var holderOf = new List<int>();
-        var holderIndex = new Dictionary<(uint, string), int>();
+        // Organisation names repeat across ranges: each distinct one is allocated once, looked up by span.
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var nameLookup = names.GetAlternateLookup<ReadOnlySpan<char>>();
+        var nameList = new List<string>();
+        var holderIndex = new Dictionary<ulong, int>();
         var holderList = new List<AsHolder>();
         var overlaps = 0;
         var line = 0;
@@ -152,11 +156,22 @@ public static class NetworkTable
                 }
             }
 
-            if (!holderIndex.TryGetValue((asNumber, organisation), out var holder))
+            if (!nameLookup.TryGetValue(organisation, out var name))
+            {
+                var unquoted = organisation.Contains("\"\"", StringComparison.Ordinal)
+                    ? organisation.ToString().Replace("\"\"", "\"", StringComparison.Ordinal)
+                    : organisation.ToString();
+                name = nameList.Count;
+                nameList.Add(unquoted);
+                nameLookup[organisation] = name;
+            }
+
+            var key = ((ulong)asNumber << 32) | (uint)name;
+            if (!holderIndex.TryGetValue(key, out var holder))
             {
                 holder = holderList.Count;
-                holderList.Add(new AsHolder(asNumber, organisation));
-                holderIndex.Add((asNumber, organisation), holder);
+                holderList.Add(new AsHolder(asNumber, nameList[name]));
+                holderIndex.Add(key, holder);
             }
 
             firsts.Add(first);
@@ -184,12 +199,12 @@ public static class NetworkTable
         return new NetworkTable<T>([.. firsts], [.. lasts], remapped, [.. order.Select(i => holderList[i])], overlaps);
     }
 
-    private static bool TryParseRow<T>(string text, out T first, out T last, out uint asNumber, out string organisation)
+    private static bool TryParseRow<T>(string text, out T first, out T last, out uint asNumber, out ReadOnlySpan<char> organisation)
         where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
     {
         first = last = T.Zero;
         asNumber = 0;
-        organisation = "";
+        organisation = default;
         var rest = text.AsSpan();
         if (!TryTake(ref rest, out var firstText) || !TryTake(ref rest, out var lastText) || !TryTake(ref rest, out var asText) ||
             !T.TryParse(firstText, NumberStyles.None, CultureInfo.InvariantCulture, out first) ||
@@ -202,18 +217,17 @@ public static class NetworkTable
         // The organisation is the rest of the line, quoted when it holds a comma; "" inside quotes is one quote.
         if (rest.Length >= 2 && rest[0] == '"' && rest[^1] == '"')
         {
-            organisation = rest[1..^1].ToString().Replace("\"\"", "\"", StringComparison.Ordinal);
+            organisation = rest[1..^1].Trim();
         }
         else if (rest.IndexOf('"') < 0)
         {
-            organisation = rest.ToString();
+            organisation = rest.Trim();
         }
         else
         {
             return false;
         }
 
-        organisation = organisation.Trim();
         return true;
     }
 
