@@ -68,7 +68,7 @@ public sealed class NetworkDataSiteTests : IDisposable
     [Fact]
     public async Task AddressOutsideTheDataHasNoPrefixRowAndNoCredit()
     {
-        upstream.Answer("9.9.9.9", IpApiEmulator.Samples.GoogleDnsV4);
+        upstream.Answer("9.9.9.9", new { status = "success", country = "Switzerland", countryCode = "CH", query = "9.9.9.9" });
 
         var response = await client.GetAsync("/network?ip=9.9.9.9");
         var page = await client.GetDocumentAsync("/?ip=9.9.9.9");
