@@ -55,7 +55,8 @@ public sealed partial class HostNameLookup(IHostNameResolver resolver, IMemoryCa
 
         if (settings.CacheDuration > TimeSpan.Zero)
         {
-            cache.Set(key, resolution, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = settings.CacheDuration, Size = 1 });
+            // The shared cache counts sizes in bytes; this is an estimate of the entry's.
+            cache.Set(key, resolution, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = settings.CacheDuration, Size = 128 + (64 * resolution.Addresses.Count) });
         }
 
         return resolution;
