@@ -40,13 +40,13 @@ redis_port=$(free_port); upstream_port=$(free_port); site_port=$(free_port)
 site="http://127.0.0.1:$site_port"
 
 echo "== building (Release)"
-dotnet build "$repo/bench/UpstreamEmulator" -c Release -o "$work/upstream" -nologo -v q >/dev/null
+dotnet build "$repo/tests/IpApiEmulator" -c Release -o "$work/upstream" -nologo -v q >/dev/null
 publish() { dotnet publish "$repo/src/RazorIpInfo" -c Release -o "$work/site" -nologo -v q >/dev/null; }
 publish
 
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" 2>&1 &
 pids+=($!)
-dotnet "$work/upstream/UpstreamEmulator.dll" "$upstream_port" "$latency_ms" >"$work/upstream.log" 2>&1 &
+dotnet "$work/upstream/IpApiEmulator.dll" --port "$upstream_port" --latency "$latency_ms" >"$work/upstream.log" 2>&1 &
 pids+=($!)
 wait_for "http://127.0.0.1:$upstream_port/__count"
 

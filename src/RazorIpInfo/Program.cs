@@ -4,9 +4,10 @@ using RazorIpInfo.Lookup.GeoDb;
 using RazorIpInfo.Lookup.HostNames;
 using RazorIpInfo.Lookup.Networks;
 using RazorIpInfo.Observability;
-using RazorIpInfo.Performance;
+using RazorIpInfo.Pages;
 using RazorIpInfo.Personalisation;
 using RazorIpInfo.Protection;
+using RazorIpInfo.Redis;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,18 +16,18 @@ var builder = WebApplication.CreateBuilder(args);
 // as a published app. It does nothing in published output.
 builder.WebHost.UseStaticWebAssets();
 
-builder.AddObservability();
+builder.AddServiceDefaults();
 builder.AddTrustedProxies();
+builder.AddRedis();
 builder.AddIpLookup();
 builder.AddGeoDb();
 builder.AddNetworkData();
 builder.AddHostNameInput();
 builder.AddIpInfoApi();
 builder.AddInboundRateLimits();
-builder.AddHealth();
 builder.AddLanguages();
+builder.AddPages();
 builder.AddResponseCompressionForPages();
-builder.Services.AddRazorPages();
 
 var app = builder.Build();
 
@@ -34,14 +35,14 @@ app.UseTrustedProxies();
 app.UseLanguages();
 app.UseResponseCompressionForPages(); // outside the error pages, so that they are compressed too
 app.UseErrorPages();
+app.UseHttpsOutsideDevelopment();
 app.UseSecurityHeaders();
 app.UseRouting(); // after the error pages, so that their re-executed requests are routed afresh
 app.UseRateLimiter();
-
-app.MapHealth();
-app.MapMetrics();
-app.MapStaticAssets();
 app.UseRootContentNegotiation();
+
+app.MapDefaultEndpoints();
+app.MapStaticAssets();
 app.MapRazorPages().WithStaticAssets();
 app.MapIpInfoApi();
 app.MapAsApi();

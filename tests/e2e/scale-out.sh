@@ -39,8 +39,10 @@ redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --d
   --logfile "$work/redis.log" &
 redis_pid=$!; pids+=("$redis_pid")
 
+dotnet build tests/IpApiEmulator -c Release -o "$work/emulator" --nologo -v quiet >"$work/emulator-build.log" 2>&1 \
+  || { cat "$work/emulator-build.log"; echo "FAIL  emulator build"; exit 1; }
 emulator_port=$(free_port)
-python3 tests/e2e/ip-api-emulator.py "$emulator_port" &
+dotnet "$work/emulator/IpApiEmulator.dll" --port "$emulator_port" >"$work/emulator.log" 2>&1 &
 pids+=($!)
 
 start_instance() { # port -> pid in $instance_pid

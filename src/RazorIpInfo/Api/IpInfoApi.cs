@@ -118,6 +118,10 @@ public static class IpInfoApi
                 return new(StatusCodes.Status504GatewayTimeout, "Lookup timed out",
                     "The IP information service did not answer in time. Try again shortly.");
 
+            case LookupResult.Unavailable { Reason: UnavailableReason.Unreachable }:
+                return new(StatusCodes.Status502BadGateway, "IP information service unreachable",
+                    "This server cannot reach the IP information service. Try again later.");
+
             default:
                 return new(StatusCodes.Status502BadGateway, "Lookup failed",
                     "The IP information service could not answer. Try again shortly.");

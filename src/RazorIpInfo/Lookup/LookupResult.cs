@@ -41,4 +41,7 @@ public enum UnavailableReason
 {
     Error,
     Timeout,
+
+    /// <summary>No connection could be made at all (refused, no route, no DNS): this server cannot reach the provider.</summary>
+    Unreachable,
 }

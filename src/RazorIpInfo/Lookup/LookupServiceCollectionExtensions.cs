@@ -32,6 +32,10 @@ public static class LookupServiceCollectionExtensions
             http.MaxResponseContentBufferSize = options.MaxResponseBytes;
         });
 
+        // Polly logs every retried attempt with its stack trace (a hundred lines for one unreachable upstream);
+        // IpApiClient says in one line what happened to the lookup, and Polly's errors still show.
+        builder.Logging.AddFilter("Polly", LogLevel.Error);
+
         // Outermost first: the resilience pipeline, then the budget check under it, so that every
         // attempt (retries included) is paid for and a spent budget sends nothing.
         client.AddStandardResilienceHandler()

@@ -20,8 +20,6 @@ public static class Languages
     {
         // No ResourcesPath: the resources are named after SharedResource's full name, RazorIpInfo.Resources.SharedResource.
         builder.Services.AddLocalization();
-        // IHtmlLocalizer, for the few strings that carry markup (a link, a <time> element).
-        builder.Services.AddRazorPages().AddViewLocalization();
         // Razor's encoder escapes everything outside Basic Latin by default, which would turn a Japanese or
         // Russian page into numeric entities; the page is UTF-8, so only HTML's special characters need it.
         builder.Services.Configure<WebEncoderOptions>(options =>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Net.Http.Headers;
+using RazorIpInfo.Api;
 using RazorIpInfo.Personalisation;
 
 namespace RazorIpInfo.Protection;

@@ -14,13 +14,6 @@ public static class SecurityHeaders
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
-        var environment = app.ApplicationServices.GetRequiredService<IWebHostEnvironment>();
-        if (!environment.IsDevelopment())
-        {
-            app.UseHsts();
-            app.UseHttpsRedirection();
-        }
-
         return app.Use((context, next) =>
         {
             var headers = context.Response.Headers;

@@ -7,11 +7,9 @@ namespace RazorIpInfo.Tests.Api;
 /// What people and scripts actually type, sent both to the page's <c>?ip=</c> and to the API path.
 /// Each gets its documented status, never a 500, and nothing invalid reaches the upstream.
 /// </summary>
-public sealed class BadInputTests : IDisposable
+public sealed class BadInputTests(SharedSite site) : IClassFixture<SharedSite>
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
+    private IpApiEmulator upstream => site.Upstream;
 
     public static TheoryData<string, HttpStatusCode, string?> Inputs => new()
     {
@@ -39,29 +37,23 @@ public sealed class BadInputTests : IDisposable
     [MemberData(nameof(Inputs))]
     public async Task PageAnswersEveryInputWithItsDocumentedStatus(string input, HttpStatusCode expected, string? upstreamAddress)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        var before = upstream.Requests.Count;
 
-        var response = await app.CreateClient().GetAsync("/?ip=" + Uri.EscapeDataString(input));
+        var response = await site.Client.GetAsync("/?ip=" + Uri.EscapeDataString(input));
 
         Assert.Equal(expected, response.StatusCode);
-        AssertUpstreamSaw(upstreamAddress);
+        AssertUpstreamAskedOnlyFor(upstreamAddress, before);
     }
 
     [Theory]
     [MemberData(nameof(Inputs))]
     public async Task ApiAnswersEveryInputWithItsDocumentedStatus(string input, HttpStatusCode expected, string? upstreamAddress)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        var before = upstream.Requests.Count;
+        // Kestrel itself refuses a NUL in a path, with a bare 400, before the app sees the request.
         var nulInPath = input.Contains('\0', StringComparison.Ordinal);
-        if (nulInPath)
-        {
-            // The in-memory test server cannot carry a NUL in a path; the real listener refuses it
-            // itself, with a bare 400, before the app sees the request.
-            app.UseKestrel(0);
-            app.StartServer();
-        }
 
-        var response = await app.CreateClient().GetAsync("/api/ip-info/" + Uri.EscapeDataString(input));
+        var response = await site.Client.GetAsync("/api/ip-info/" + Uri.EscapeDataString(input));
 
         Assert.Equal(expected, response.StatusCode);
         if (expected == HttpStatusCode.BadRequest && !nulInPath)
@@ -69,13 +61,32 @@ public sealed class BadInputTests : IDisposable
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         }
 
-        AssertUpstreamSaw(upstreamAddress);
+        AssertUpstreamAskedOnlyFor(upstreamAddress, before);
+    }
+
+    /// <summary>
+    /// Nothing invalid reaches the upstream; a valid input is asked for in its normal form (now, or by an earlier
+    /// test: the shared site caches it).
+    /// </summary>
+    private void AssertUpstreamAskedOnlyFor(string? address, int before)
+    {
+        var asked = upstream.Requests.Skip(before).Select(r => r.RequestMessage!.Path).ToList();
+        if (address is null)
+        {
+            Assert.Empty(asked);
+            return;
+        }
+
+        Assert.All(asked, path => Assert.Equal(IpApiEmulator.PathFor(address), path));
+        Assert.True(upstream.RequestsFor(address) >= 1, $"The upstream was never asked for {address}.");
     }
 
     [Fact]
     public async Task EmptyInputMeansTheVisitorsOwnAddress()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        // Its own site: the count of upstream calls below must not depend on what other tests looked up.
+        using var ownUpstream = IpApiEmulator.Start();
+        await using var app = new RazorIpInfoFactory(ownUpstream);
         var client = app.CreateClientFor("8.8.8.8");
 
         var page = await client.GetDocumentAsync("/?ip=");
@@ -83,12 +94,7 @@ public sealed class BadInputTests : IDisposable
 
         Assert.Equal("8.8.8.8", page.CardAddress());
         Assert.Equal(HttpStatusCode.OK, api.StatusCode);
-        AssertUpstreamSaw("8.8.8.8"); // the second lookup is answered from the cache
-    }
-
-    private void AssertUpstreamSaw(string? address, int times = 1)
-    {
-        var paths = upstream.Requests.Select(r => r.RequestMessage!.Path).ToList();
-        Assert.Equal(address is null ? [] : Enumerable.Repeat(IpApiEmulator.PathFor(address), times), paths);
+        // The second lookup is answered from the cache.
+        Assert.Equal([IpApiEmulator.PathFor("8.8.8.8")], ownUpstream.Requests.Select(r => r.RequestMessage!.Path));
     }
 }

@@ -31,7 +31,6 @@ public sealed class BrowserSite : IAsyncLifetime
     ];
 
     private RazorIpInfoFactory? factory;
-    private WebApplicationFactory<Program>? site;
     private IPlaywright? playwright;
 
     public IpApiEmulator Upstream { get; } = IpApiEmulator.Start();
@@ -68,12 +67,11 @@ public sealed class BrowserSite : IAsyncLifetime
         // Refresh reaches the upstream at once, so a refreshed card can show new data; the minimum age
         // itself is covered by the cache tests.
         factory.Settings["Cache:RefreshMinAge"] = "00:00:00";
-        // The derived factory builds its host through this one, so Kestrel (on a free port, never a
-        // fixed one: two runs may share the machine) is chosen here, not on the derived factory.
+        // Kestrel on a free port, never a fixed one: two runs may share the machine. One factory, which
+        // builds the host: a derived one (WithWebHostBuilder) would build through this one and lose its own settings.
         factory.UseKestrel(0);
-        site = factory.WithWebHostBuilder(builder => builder.ConfigureServices(services =>
-            services.AddTransient<IStartupFilter, ContentSecurityPolicyFilter>()));
-        site.StartServer();
+        factory.ConfigureTestServices = services => services.AddTransient<IStartupFilter, ContentSecurityPolicyFilter>();
+        factory.StartServer();
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         BaseUrl = new Uri(addresses.Addresses.First());
 
@@ -95,11 +93,6 @@ public sealed class BrowserSite : IAsyncLifetime
         }
 
         playwright?.Dispose();
-        if (site is not null)
-        {
-            await site.DisposeAsync();
-        }
-
         if (factory is not null)
         {
             await factory.DisposeAsync();
@@ -129,7 +122,12 @@ public sealed class BrowserSite : IAsyncLifetime
         {
             app.Use((context, nextMiddleware) =>
             {
-                context.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                // When the response starts, so that it replaces the site's own policy rather than being replaced by it.
+                context.Response.OnStarting(() =>
+                {
+                    context.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                    return Task.CompletedTask;
+                });
                 return nextMiddleware(context);
             });
             next(app);

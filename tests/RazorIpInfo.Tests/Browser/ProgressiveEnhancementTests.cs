@@ -23,6 +23,21 @@ public sealed partial class ProgressiveEnhancementTests(BrowserSite site)
     private static bool IsFragmentRequest(string url) => FragmentUrl().IsMatch(url);
 
     [BrowserFact]
+    public async Task BrowserRunsThePageUnderTheStrictPolicyNotTheSitesOwn()
+    {
+        await using var tab = await site.OpenAsync(Look.DesktopLight);
+
+        var response = await tab.Page.GotoAsync("/");
+        var fragment = await tab.Page.APIRequest.GetAsync("/?handler=Card");
+
+        // Otherwise every "no CSP violation" assertion in these tests would be about a laxer policy.
+        Assert.Equal(BrowserSite.ContentSecurityPolicy, await response!.HeaderValueAsync("content-security-policy"));
+        Assert.Equal(BrowserSite.ContentSecurityPolicy, fragment.Headers["content-security-policy"]);
+        await Expect(tab.CardAddress).ToHaveTextAsync(IpApiEmulator.ServerAddress);
+        Assert.Empty(tab.ConsoleErrors);
+    }
+
+    [BrowserFact]
     public async Task WithoutJavaScriptTheCardRefreshAndLookupWorkThroughFullPageLoads()
     {
         await using var tab = await site.OpenAsync(Look.DesktopLight, javaScript: false);

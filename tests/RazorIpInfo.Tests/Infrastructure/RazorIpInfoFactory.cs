@@ -51,8 +51,14 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
 
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
 
+    /// <summary>The <c>Cache:KeySecret</c> of every instance that shares a Redis server.</summary>
+    public const string SharedKeySecret = "test-secret-shared-by-every-instance";
+
     /// <summary>A Redis server to share the lookup cache through; null: the in-process cache only.</summary>
     public string? Redis { get; init; }
+
+    /// <summary>Services a test adds to the site's own, last.</summary>
+    public Action<IServiceCollection>? ConfigureTestServices { get; set; }
 
     /// <summary>The lookup cache's clock, when <see cref="UseFakeTime"/> was called.</summary>
     public FakeTimeProvider? Clock { get; private set; }
@@ -91,11 +97,12 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
         if (Redis is not null)
         {
             builder.UseSetting("ConnectionStrings:Redis", Redis);
-            builder.UseSetting("Cache:KeySecret", "test-secret-shared-by-every-instance");
+            builder.UseSetting("Cache:KeySecret", SharedKeySecret);
         }
 
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(Settings));
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
+        // Every line goes to the collector a test reads, none to the console: a run's output is the test results.
+        builder.ConfigureLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
         builder.ConfigureServices(services =>
         {
             services.Configure<LoggerFilterOptions>(o => o.Rules.Clear());
@@ -103,6 +110,8 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
             {
                 services.AddKeyedSingleton<TimeProvider>(LookupCacheServiceCollectionExtensions.ClockKey, clock);
             }
+
+            ConfigureTestServices?.Invoke(services);
         });
     }
 }

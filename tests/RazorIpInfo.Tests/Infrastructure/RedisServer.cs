@@ -52,6 +52,32 @@ public sealed class RedisServer : IDisposable
         WaitUntil(accepting: false);
     }
 
+    /// <summary>
+    /// Freezes the server (SIGSTOP): connections stay open but nothing is answered, as with a server stuck
+    /// on a slow disk or a network that drops packets without closing anything.
+    /// </summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>Lets a <see cref="Pause"/>d server run again (SIGCONT).</summary>
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        if (!File.Exists(PidFile))
+        {
+            return;
+        }
+
+        var pid = File.ReadAllText(PidFile).Trim();
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, pid }, UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+
+    /// <summary>A connection for a test to read or plant data with, as another program would.</summary>
+    public IDatabase Database() => (connection ??= ConnectionMultiplexer.Connect(ConnectionString + ",abortConnect=false")).GetDatabase();
+
+    private ConnectionMultiplexer? connection;
+
     /// <summary>Starts a fresh, empty server on the same port.</summary>
     public void Restart() => Launch();
 
@@ -66,6 +92,8 @@ public sealed class RedisServer : IDisposable
 
     public void Dispose()
     {
+        connection?.Dispose();
+        Resume();
         Kill();
         Directory.Delete(directory, recursive: true);
     }

@@ -140,7 +140,7 @@ public sealed class CardFragmentTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         AssertIsFragment(fragment);
-        Assert.Equal("The lookup failed", fragment.CardTitle());
+        Assert.Equal("This server cannot reach ip-api.com", fragment.CardTitle());
     }
 
     [Fact]

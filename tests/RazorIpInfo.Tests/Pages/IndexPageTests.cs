@@ -157,7 +157,7 @@ public sealed class IndexPageTests : IDisposable
     }
 
     [Fact]
-    public async Task UnreachableUpstreamStillRendersThePage()
+    public async Task UnreachableUpstreamSaysSoAndWhatToDoInTheCardAndInOneLogLine()
     {
         await using var app = new RazorIpInfoFactory(upstream);
         app.Settings["IpApi:BaseUrl"] = IpApiEmulator.ClosedPortUrl();
@@ -166,7 +166,16 @@ public sealed class IndexPageTests : IDisposable
         var page = await Html.ParseAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("The lookup failed", page.CardTitle());
+        Assert.Equal("This server cannot reach ip-api.com", page.CardTitle());
+        Assert.Contains("scripts/fetch-geodb.sh", page.Card().TextContent, StringComparison.Ordinal);
+        // One line that says what happened and what to do, without a stack trace. (Polly's per-retry lines are
+        // filtered out by the site's logging rules, which the test factory clears to see everything.)
+        var warnings = app.Logs.GetSnapshot()
+            .Where(log => log.Level >= Microsoft.Extensions.Logging.LogLevel.Warning && log.Category == typeof(RazorIpInfo.Lookup.IpApi.IpApiClient).FullName).ToList();
+        var line = Assert.Single(warnings);
+        Assert.Contains("cannot reach ip-api.com", line.Message, StringComparison.Ordinal);
+        Assert.Contains("scripts/fetch-geodb.sh", line.Message, StringComparison.Ordinal);
+        Assert.Null(line.Exception);
     }
 
     [Fact]

@@ -116,9 +116,12 @@ public sealed class RateLimitTests : IDisposable
     {
         await using var app = LimitedApp(lookups: 1, ownCard: 1);
         var client = app.CreateClientFor("8.8.8.8");
+        await client.GetAsync("/?ip=8.8.8.8");
 
+        // The same client is refused lookups meanwhile: the limit is in force, and the probes are exempt from it.
         for (var i = 0; i < 20; i++)
         {
+            Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/?ip=8.8.8.8")).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(url)).StatusCode);
         }
     }

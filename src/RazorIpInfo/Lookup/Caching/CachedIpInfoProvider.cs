@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
 using RazorIpInfo.Observability;
+using RazorIpInfo.Redis;
 
 namespace RazorIpInfo.Lookup.Caching;
 
@@ -20,7 +21,7 @@ public sealed partial class CachedIpInfoProvider(
     LookupCacheKeys keys,
     IOptions<LookupCacheOptions> options,
     TimeProvider clock,
-    bool distributed,
+    RedisConnection redis,
     LookupMetrics metrics,
     ILogger<CachedIpInfoProvider> logger) : IIpInfoProvider
 {
@@ -53,7 +54,9 @@ public sealed partial class CachedIpInfoProvider(
     private HybridCacheEntryOptions EntryOptions => new()
     {
         Expiration = Options.StaleWindow,
-        LocalCacheExpiration = distributed ? Options.LocalExpirationWithRedis : Options.StaleWindow,
+        LocalCacheExpiration = redis.IsConfigured ? Options.LocalExpirationWithRedis : Options.StaleWindow,
+        // While Redis is known to be down, not asking it at all saves every request a failed call and a log line.
+        Flags = redis.IsConfigured && !redis.IsAvailable ? HybridCacheEntryFlags.DisableDistributedCache : HybridCacheEntryFlags.None,
     };
 
     private static readonly HybridCacheEntryOptions RefreshOptions = new()

@@ -6,30 +6,22 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 using RazorIpInfo.Observability;
+using RazorIpInfo.Redis;
 
 namespace RazorIpInfo.Lookup.Caching;
 
 public static partial class LookupCacheServiceCollectionExtensions
 {
-    public const string RedisConnectionStringName = "Redis";
+    public const string RedisConnectionStringName = RedisConnection.ConnectionStringName;
 
     /// <summary>The clock the cache and the card's "fetched … ago" read; tests replace this one only.</summary>
     public const string ClockKey = "lookup-cache";
 
-    /// <summary>The longest a Redis call may take before it counts as failed, connecting included.</summary>
-    private const int RedisTimeoutMilliseconds = 500;
-
-    /// <summary>The longest a request waits for one cache read or write before going on without Redis.</summary>
-    private const int RedisCallBudgetMilliseconds = 300;
-
     public static IHostApplicationBuilder AddLookupCache(this IHostApplicationBuilder builder)
     {
-        // Read when services are resolved, not now, so that configuration added after this call still counts.
-        builder.Services.AddSingleton(services => new LookupCacheMode(
-            services.GetRequiredService<IConfiguration>().GetConnectionString(RedisConnectionStringName)));
+        builder.Services.AddSingleton(services => new LookupCacheMode(services.GetRequiredService<RedisConnection>().IsConfigured));
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddKeyedSingleton<TimeProvider>(ClockKey, (services, _) => services.GetRequiredService<TimeProvider>());
@@ -58,14 +50,12 @@ public static partial class LookupCacheServiceCollectionExtensions
                 hybrid.MaximumKeyLength = 256;
             });
 
-        // HybridCache takes an IDistributedCache when there is one; null here means memory only.
+        // HybridCache takes an IDistributedCache when there is one; null here means memory only. RedisCache is
+        // an IBufferDistributedCache, so HybridCache reads and writes it through pooled buffers, on the one
+        // shared connection (it never opens its own when given a factory).
         builder.Services.AddSingleton<IDistributedCache>(services =>
-            services.GetRequiredService<LookupCacheMode>() is { Distributed: true, RedisConnectionString: { } redis }
-                ? new GuardedDistributedCache(
-                    new RedisCache(Options.Create(new RedisCacheOptions { ConfigurationOptions = RedisOptions(redis) })),
-                    // Below the client's own timeouts: a visitor's request makes at most a read and a write.
-                    TimeSpan.FromMilliseconds(RedisCallBudgetMilliseconds),
-                    services.GetRequiredService<ILogger<GuardedDistributedCache>>())
+            services.GetRequiredService<RedisConnection>() is { IsConfigured: true } redis
+                ? new RedisCache(Options.Create(new RedisCacheOptions { ConnectionMultiplexerFactory = redis.GetMultiplexerAsync }))
                 : null!);
 
         builder.Services.AddSingleton(services =>
@@ -82,24 +72,9 @@ public static partial class LookupCacheServiceCollectionExtensions
             services.GetRequiredService<LookupCacheKeys>(),
             services.GetRequiredService<IOptions<LookupCacheOptions>>(),
             services.GetRequiredKeyedService<TimeProvider>(ClockKey),
-            services.GetRequiredService<LookupCacheMode>().Distributed,
+            services.GetRequiredService<RedisConnection>(),
             services.GetRequiredService<LookupMetrics>(),
             services.GetRequiredService<ILogger<CachedIpInfoProvider>>());
-
-    /// <summary>
-    /// Whatever the connection string says (a single server, Sentinel with serviceName=…, a cluster's
-    /// nodes), Redis may never hold a request up for long nor stop the site from starting.
-    /// </summary>
-    internal static ConfigurationOptions RedisOptions(string connectionString)
-    {
-        var options = ConfigurationOptions.Parse(connectionString);
-        options.AbortOnConnectFail = false;
-        options.ConnectTimeout = Math.Min(options.ConnectTimeout, RedisTimeoutMilliseconds);
-        options.SyncTimeout = Math.Min(options.SyncTimeout, RedisTimeoutMilliseconds);
-        options.AsyncTimeout = Math.Min(options.AsyncTimeout, RedisTimeoutMilliseconds);
-        options.ConnectRetry = 1;
-        return options;
-    }
 
     private static byte[] KeySecret(IServiceProvider services, bool distributed)
     {
@@ -122,10 +97,8 @@ public static partial class LookupCacheServiceCollectionExtensions
     private static partial void LogGeneratedSecret(ILogger logger);
 }
 
-internal sealed record LookupCacheMode(string? RedisConnectionString)
-{
-    public bool Distributed => !string.IsNullOrWhiteSpace(RedisConnectionString);
-}
+/// <summary>Whether the cache is shared through Redis (<c>ConnectionStrings:Redis</c> is set).</summary>
+internal sealed record LookupCacheMode(bool Distributed);
 
 /// <summary>Says once, at start-up, what kind of cache this instance has.</summary>
 internal sealed partial class LookupCacheStartupLog(

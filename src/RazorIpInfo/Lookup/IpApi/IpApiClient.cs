@@ -68,7 +68,14 @@ public sealed partial class IpApiClient(
         {
             // Connection refused, reset, or a body over MaxResponseContentBufferSize. The message holds
             // no query string, so the key cannot leak through it.
-            LogUpstreamUnreachable(logger, ex.HttpRequestError, ex.Message);
+            if (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+            {
+                // What a first run on a machine without access to ip-api.com shows: say so, and what to do.
+                LogUpstreamUnreachable(logger, ex.HttpRequestError, ex.Message);
+                return new LookupResult.Unavailable(UnavailableReason.Unreachable);
+            }
+
+            LogUpstreamFailed(logger, ex.HttpRequestError, ex.Message);
             return new LookupResult.Unavailable(UnavailableReason.Error);
         }
         catch (JsonException)
@@ -177,8 +184,11 @@ public sealed partial class IpApiClient(
     [LoggerMessage(Level = LogLevel.Warning, Message = "ip-api.com circuit is open; failing fast")]
     private static partial void LogCircuitOpen(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "ip-api.com unreachable ({Error}): {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "This server cannot reach ip-api.com ({Error}: {Reason}). Lookups fail until it can; with the offline database (scripts/fetch-geodb.sh) they are answered without it")]
     private static partial void LogUpstreamUnreachable(ILogger logger, HttpRequestError error, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ip-api.com failed ({Error}): {Reason}")]
+    private static partial void LogUpstreamFailed(ILogger logger, HttpRequestError error, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ip-api.com sent an answer that is not the expected JSON")]
     private static partial void LogMalformedAnswer(ILogger logger);

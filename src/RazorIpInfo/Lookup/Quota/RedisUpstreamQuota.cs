@@ -1,3 +1,5 @@
+using System.Globalization;
+using RazorIpInfo.Redis;
 using StackExchange.Redis;
 
 namespace RazorIpInfo.Lookup.Quota;
@@ -5,10 +7,12 @@ namespace RazorIpInfo.Lookup.Quota;
 /// <summary>
 /// The budget shared by every instance: one Redis key holding the requests left, expiring when the
 /// upstream's window resets. Each step is one Lua script, so reservations from many instances never
-/// race. While Redis is unreachable the instance falls back to its own in-process budget.
+/// race. While Redis is unavailable (<see cref="RedisConnection.IsAvailable"/>) the instance falls back
+/// to its own in-process budget; a key holding something this code never writes is deleted, so the
+/// window starts afresh instead of every call failing.
 /// </summary>
 public sealed partial class RedisUpstreamQuota(
-    IConnectionMultiplexer redis,
+    RedisConnection redis,
     string key,
     int limit,
     TimeSpan window,
@@ -17,7 +21,10 @@ public sealed partial class RedisUpstreamQuota(
 {
     // One hash per window: "left" (requests we may still send) and "inflight" (sent, not yet answered).
     // Returns -1 when the call may go ahead, else the milliseconds until the window resets.
+    // A key without expiry is not one this code wrote (it always sets one): it is dropped, or it would hold
+    // the budget spent for ever.
     private const string ReserveScript = """
+        if redis.call('PTTL', KEYS[1]) == -1 then redis.call('DEL', KEYS[1]) end
         local left = redis.call('HGET', KEYS[1], 'left')
         if not left then
           redis.call('HSET', KEYS[1], 'left', tonumber(ARGV[1]) - 1, 'inflight', 1)
@@ -58,22 +65,25 @@ public sealed partial class RedisUpstreamQuota(
         return 1
         """;
 
-    private int outage;
-
-    /// <summary>A request waits at most this long for Redis before going on with the instance's own budget.</summary>
-    private static readonly TimeSpan CallBudget = TimeSpan.FromMilliseconds(300);
-
     public async Task<TimeSpan?> TryReserveAsync(CancellationToken cancellationToken)
     {
+        if (Database is not { } database)
+        {
+            return await fallback.TryReserveAsync(cancellationToken);
+        }
+
         try
         {
-            var wait = (long)await EvaluateAsync(ReserveScript, [limit, (long)window.TotalMilliseconds]);
-            Recovered();
+            var wait = (long)await database.ScriptEvaluateAsync(ReserveScript, [key], [limit, (long)window.TotalMilliseconds]);
             return wait < 0 ? null : TimeSpan.FromMilliseconds(wait);
+        }
+        catch (RedisServerException ex)
+        {
+            await RepairAsync(database, ex.Message);
+            return await fallback.TryReserveAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            Failed(ex);
             return await fallback.TryReserveAsync(cancellationToken);
         }
     }
@@ -81,74 +91,106 @@ public sealed partial class RedisUpstreamQuota(
     public async Task CompleteAsync(UpstreamBudget? reported, CancellationToken cancellationToken)
     {
         await fallback.CompleteAsync(reported, cancellationToken);
+        if (Database is not { } database)
+        {
+            return;
+        }
+
+        // Fire and forget: the visitor has the upstream's answer already and must not wait for its bookkeeping
+        // (while Redis hangs, that wait would be a whole timeout). Redis runs it before this instance's next
+        // reservation, which goes down the same connection; a failure leaves the in-process budget in charge.
         try
         {
-            await EvaluateAsync(
+            _ = database.ScriptEvaluateAsync(
                 CompleteScript,
+                [key],
                 [
                     reported is null ? 0 : 1,
                     reported?.Remaining ?? 0,
                     (long)Math.Max(1, reported?.ResetIn.TotalMilliseconds ?? 1),
-                ]);
-            Recovered();
+                ],
+                CommandFlags.FireAndForget);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            Failed(ex);
+            // The connection went down just now; the in-process budget is in charge until it is back.
         }
     }
 
     public async Task<TimeSpan?> ExhaustedForAsync(CancellationToken cancellationToken)
     {
+        if (Database is not { } database)
+        {
+            return await fallback.ExhaustedForAsync(cancellationToken);
+        }
+
         try
         {
-            if (!redis.IsConnected)
-            {
-                return await fallback.ExhaustedForAsync(cancellationToken);
-            }
-
-            var database = redis.GetDatabase();
-            var left = await database.HashGetAsync(key, "left").WaitAsync(CallBudget, cancellationToken);
-            if (left.IsNull || (long)left > 0)
+            var left = await database.HashGetAsync(key, "left");
+            if (left.IsNull)
             {
                 return null;
             }
 
-            return await database.KeyTimeToLiveAsync(key).WaitAsync(CallBudget, cancellationToken) ?? TimeSpan.FromSeconds(1);
+            if (!long.TryParse(left.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var remaining))
+            {
+                await RepairAsync(database, $"'left' is not a number");
+                return await fallback.ExhaustedForAsync(cancellationToken);
+            }
+
+            if (remaining > 0)
+            {
+                return null;
+            }
+
+            if (await database.KeyTimeToLiveAsync(key) is { } resetIn)
+            {
+                return resetIn;
+            }
+
+            // Spent and never expiring: not a key this code wrote (it always sets an expiry).
+            await database.KeyDeleteAsync(key);
+            LogRepaired(logger, "no expiry");
+            return await fallback.ExhaustedForAsync(cancellationToken);
+        }
+        catch (RedisServerException ex)
+        {
+            await RepairAsync(database, ex.Message);
+            return await fallback.ExhaustedForAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            Failed(ex);
             return await fallback.ExhaustedForAsync(cancellationToken);
         }
     }
 
-    // One warning when Redis goes away and one line when it is back, not one per request.
-    // While the connection is down every command would wait for its timeout; go straight to the fallback.
-    private Task<RedisResult> EvaluateAsync(string script, RedisValue[] values) =>
-        redis.IsConnected
-            ? redis.GetDatabase().ScriptEvaluateAsync(script, [key], values).WaitAsync(CallBudget)
-            : throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "Redis is not connected.");
+    // Not asked while the connection is down: with FailFast the call would fail anyway, after an allocation.
+    private IDatabase? Database => redis.IsAvailable ? redis.Multiplexer?.GetDatabase() : null;
 
-    private void Failed(Exception ex)
+    /// <summary>
+    /// Deletes the budget's key when it holds what this code never writes (another type, a field that is not an
+    /// integer), which made every script fail. Any other server error (a restarting server) is left alone.
+    /// </summary>
+    private async Task RepairAsync(IDatabase database, string error)
     {
-        if (Interlocked.Exchange(ref outage, 1) == 0)
+        try
         {
-            LogRedisUnavailable(logger, ex.Message);
+            var type = await database.KeyTypeAsync(key);
+            var junk = type is not (RedisType.Hash or RedisType.None) ||
+                (type == RedisType.Hash && (await database.HashGetAllAsync(key))
+                    .Any(field => !long.TryParse(field.Value.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out _)));
+            if (junk)
+            {
+                await database.KeyDeleteAsync(key);
+                LogRepaired(logger, error);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Redis went away meanwhile; the next call tries again.
         }
     }
 
-    private void Recovered()
-    {
-        if (Interlocked.Exchange(ref outage, 0) == 1)
-        {
-            LogRedisBack(logger);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unreachable for the shared upstream budget ({Reason}); using this instance's own budget until it returns")]
-    private static partial void LogRedisUnavailable(ILogger logger, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Redis reachable again; the upstream budget is shared again")]
-    private static partial void LogRedisBack(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The shared upstream budget in Redis held data this site does not write ({Error}); it was deleted and the window starts afresh")]
+    private static partial void LogRepaired(ILogger logger, string error);
 }

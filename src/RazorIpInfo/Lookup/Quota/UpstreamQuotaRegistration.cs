@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
-using RazorIpInfo.Lookup.Caching;
 using RazorIpInfo.Lookup.IpApi;
-using StackExchange.Redis;
+using RazorIpInfo.Redis;
 
 namespace RazorIpInfo.Lookup.Quota;
 
@@ -26,14 +25,14 @@ public static class UpstreamQuotaRegistration
         services.AddSingleton<IUpstreamQuota>(provider =>
         {
             var inProcess = provider.GetRequiredService<InProcessUpstreamQuota>();
-            if (provider.GetRequiredService<LookupCacheMode>() is not { Distributed: true, RedisConnectionString: { } redis })
+            if (provider.GetRequiredService<RedisConnection>() is not { IsConfigured: true } redis)
             {
                 return inProcess;
             }
 
             var options = provider.GetRequiredService<IOptions<IpApiOptions>>().Value;
             return new RedisUpstreamQuota(
-                ConnectionMultiplexer.Connect(LookupCacheServiceCollectionExtensions.RedisOptions(redis)),
+                redis,
                 RedisKey,
                 options.EffectiveRequestsPerMinute,
                 TimeSpan.FromMinutes(1),

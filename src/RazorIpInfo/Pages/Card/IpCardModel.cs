@@ -10,6 +10,9 @@ namespace RazorIpInfo.Pages.Card;
 /// <param name="Host">When a host name was asked for: what it resolved to.</param>
 public sealed record IpCardModel(LookupResult Result, string? Query, bool VisitorOnLocalNetwork = false, HostResolution? Host = null)
 {
+    /// <summary>Where the card leaves the name of the provider that answered, for the layout's footer to credit.</summary>
+    public const string AnsweredByKey = "RazorIpInfo.AnsweredBy";
+
     public bool IsVisitor => Query is null;
 
     /// <summary>Where "try again" and Refresh lead: the same lookup, as a plain link.</summary>

@@ -1,14 +1,15 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using RazorIpInfo.Redis;
 
-namespace RazorIpInfo.Protection;
+namespace RazorIpInfo.Observability;
 
 /// <summary>
 /// /healthz says the process is up (for restarts); /readyz says whether it can serve well (for the
 /// load balancer). Neither is rate limited, and both answer in JSON.
 /// </summary>
-public static class Health
+internal static class Health
 {
     public const string ReadyTag = "ready";
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RazorIpInfo.Lookup.Quota;
 
-namespace RazorIpInfo.Protection;
+namespace RazorIpInfo.Observability;
 
 /// <summary>
 /// Degraded, not unhealthy, while the upstream's circuit is open or its budget spent: the instance still

@@ -1,8 +1,7 @@
 using Microsoft.Net.Http.Headers;
-using RazorIpInfo.Api;
 using RazorIpInfo.Lookup;
 
-namespace RazorIpInfo.Personalisation;
+namespace RazorIpInfo.Api;
 
 public enum RootFormat
 {

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.ResponseCompression;
 
-namespace RazorIpInfo.Performance;
+namespace RazorIpInfo.Pages;
 
 /// <summary>
 /// Brotli or gzip for what the app renders (HTML, the card fragment, JSON, text). Static assets are not

@@ -1,7 +1,7 @@
 using RazorIpInfo.Tests.Infrastructure;
 using WireMock.ResponseBuilders;
 
-namespace RazorIpInfo.Tests.Lookup;
+namespace RazorIpInfo.Tests.Lookup.IpApi;
 
 public sealed class IpApiClientTests : IDisposable
 {

@@ -2,7 +2,7 @@ using System.IO.Compression;
 using AngleSharp.Html.Parser;
 using RazorIpInfo.Tests.Infrastructure;
 
-namespace RazorIpInfo.Tests.Performance;
+namespace RazorIpInfo.Tests.Pages;
 
 public sealed class CompressionTests : IDisposable
 {

@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Net.Http.Headers;
-using RazorIpInfo.Api;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.HostNames;
 using RazorIpInfo.Protection;
 
-namespace RazorIpInfo.Personalisation;
+namespace RazorIpInfo.Api;
 
 /// <summary>One value per URL as a line of plain text, for scripts: <c>curl -s host/country</c>.</summary>
 public static class TextEndpoints

@@ -5,7 +5,7 @@ using System.Text.Json;
 using RazorIpInfo.Tests.Infrastructure;
 using WireMock.ResponseBuilders;
 
-namespace RazorIpInfo.Tests.Protection;
+namespace RazorIpInfo.Tests.Lookup.Quota;
 
 public sealed class UpstreamQuotaTests : IDisposable
 {

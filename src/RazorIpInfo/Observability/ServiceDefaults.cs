@@ -7,14 +7,30 @@ using OpenTelemetry.Trace;
 namespace RazorIpInfo.Observability;
 
 /// <summary>
-/// Metrics for Prometheus at /metrics, traces and metrics over OTLP when a collector is configured, and
-/// JSON logs outside Development so that a log shipper gets fields (the trace id among them) instead of prose.
+/// What every instance has whatever it serves, as in .NET Aspire's ServiceDefaults: metrics for Prometheus
+/// at /metrics, traces and metrics over OTLP when a collector is configured, JSON logs outside Development
+/// so that a log shipper gets fields (the trace id among them) instead of prose, and the health endpoints.
 /// </summary>
-public static class ObservabilityExtensions
+public static class ServiceDefaults
 {
     public const string MetricsPath = "/metrics";
 
-    public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        builder.AddTelemetry();
+        builder.AddHealth();
+        return builder;
+    }
+
+    /// <summary>/healthz, /readyz and /metrics: probes and scrapers, none of them rate limited.</summary>
+    public static IEndpointRouteBuilder MapDefaultEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapHealth();
+        app.MapPrometheusScrapingEndpoint(MetricsPath).DisableRateLimiting();
+        return app;
+    }
+
+    private static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton<LookupMetrics>();
 
@@ -52,13 +68,6 @@ public static class ObservabilityExtensions
         }
 
         return builder;
-    }
-
-    /// <summary>The Prometheus scrape endpoint; a scraper polls it, so it is exempt from the inbound limits.</summary>
-    public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder app)
-    {
-        app.MapPrometheusScrapingEndpoint(MetricsPath).DisableRateLimiting();
-        return app;
     }
 
     private static bool IsScrapeOrProbe(PathString path) =>

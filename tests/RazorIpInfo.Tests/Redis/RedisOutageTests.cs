@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using RazorIpInfo.Redis;
+using RazorIpInfo.Tests.Infrastructure;
+using StackExchange.Redis;
+using Xunit.Abstractions;
+
+namespace RazorIpInfo.Tests.Redis;
+
+/// <summary>
+/// Redis killed, frozen or replaced by an empty server while visitors keep coming: nobody gets an error,
+/// and the log says once that Redis went and once that it came back.
+/// </summary>
+public sealed class RedisOutageTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly IpApiEmulator upstream = StartUpstream();
+    private readonly RedisServer redis = RedisServer.Start();
+
+    public void Dispose()
+    {
+        redis.Dispose();
+        upstream.Dispose();
+    }
+
+    private static IpApiEmulator StartUpstream()
+    {
+        var emulator = IpApiEmulator.Start();
+        emulator.AnswerEveryAddress(TimeSpan.Zero, budgetLeft: 999_999);
+        return emulator;
+    }
+
+    private RazorIpInfoFactory Site() => new(upstream)
+    {
+        Redis = redis.ConnectionString,
+        // A budget that is never spent, so that every upstream call also goes through the shared budget in Redis.
+        Settings = { ["IpApi:RequestsPerMinute"] = "1000000" },
+    };
+
+    [Fact]
+    public async Task KilledRedisCostsNoRequestAndAnEmptyOneIsUsedAgainWhenItReturns()
+    {
+        await using var app = Site();
+        var client = app.CreateClient();
+        await client.GetAsync("/api/ip-info/8.8.8.8");
+
+        var load = Load.RunAsync(client, TimeSpan.FromSeconds(6));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        redis.Kill();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        redis.Restart();
+        var results = await load;
+        output.WriteLine(results.Summary);
+
+        Assert.Empty(results.Failures);
+        Assert.NotEmpty(await EventuallyAsync(() => redis.Keys()));
+        Assert.Single(Outages(app));
+        Assert.Single(Recoveries(app));
+    }
+
+    /// <summary>
+    /// The hang lasts <c>REDIS_HANG_SECONDS</c> (3 s unless set): run with 20 for the figure. The
+    /// percentiles are printed, not asserted: timing belongs to measurement, not to a test that must pass on a busy machine.
+    /// </summary>
+    [Fact]
+    public async Task FrozenRedisCostsNoRequestAndIsNoticedOnce()
+    {
+        var hang = TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("REDIS_HANG_SECONDS"), CultureInfo.InvariantCulture, out var s) ? s : 3);
+        await using var app = Site();
+        var client = app.CreateClient();
+        await client.GetAsync("/api/ip-info/8.8.8.8");
+
+        var load = Load.RunAsync(client, hang + TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var frozenAt = Stopwatch.GetTimestamp();
+        redis.Pause();
+        await Task.Delay(hang);
+        redis.Resume();
+        var thawedAt = Stopwatch.GetTimestamp();
+        var results = await load;
+        output.WriteLine($"all: {results.Summary}");
+        output.WriteLine($"during the {hang.TotalSeconds} s hang: {results.Between(frozenAt, thawedAt).Summary}");
+
+        Assert.Empty(results.Failures);
+        // Noticed, and not once per request: the PING watch says so first; after the server resumes, the client
+        // may still drop the connection it saw hang, a second outage of a moment, with its own recovery.
+        Assert.InRange(Outages(app).Count, 1, 2);
+        await EventuallyAsync<string>(() => Recoveries(app).Count() == Outages(app).Count ? ["recovered"] : []);
+        Assert.Equal(Outages(app).Count, Recoveries(app).Count());
+    }
+
+    public static TheoryData<string, Action<IDatabase>> Junk => new()
+    {
+        { "budget: 'left' is not a number", db => db.HashSet(QuotaKey, [new("left", "lots"), new("inflight", "0")]) },
+        { "budget: 'inflight' is not a number", db => db.HashSet(QuotaKey, [new("left", "10"), new("inflight", "some")]) },
+        { "budget: a string, not a hash", db => db.StringSet(QuotaKey, "junk") },
+        { "budget: spent, with no expiry", db => db.HashSet(QuotaKey, [new("left", "0"), new("inflight", "0")]) },
+        { "cache entry: bytes that are no entry", db => db.HashSet(CacheKey("8.8.8.8"), "dv", new byte[] { 0xde, 0xad, 0xbe, 0xef }) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Junk))]
+    public async Task JunkUnderTheSitesKeysIsNeverFatal(string junk, Action<IDatabase> plant)
+    {
+        plant(redis.Database());
+        await using var app = Site();
+        var client = app.CreateClient();
+
+        var ready = await client.GetAsync("/readyz");
+        var lookups = new[] { await client.GetAsync("/api/ip-info/8.8.8.8"), await client.GetAsync("/api/ip-info/45.1.2.3") };
+        var readyAfter = await client.GetAsync("/readyz");
+        var body = await readyAfter.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.True(ready.StatusCode == HttpStatusCode.OK, $"{junk}: /readyz said {(int)ready.StatusCode}: {await ready.Content.ReadAsStringAsync()}");
+        Assert.All(lookups, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+        Assert.Equal(HttpStatusCode.OK, readyAfter.StatusCode);
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("upstream").GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString());
+        var warnings = app.Logs.GetSnapshot().Where(log => log.Level >= LogLevel.Warning && !IsHostNoise(log.Category)).ToList();
+        Assert.True(warnings.Count <= 1, string.Join("\n", warnings.Select(log => $"{log.Category}: {log.Message}")));
+    }
+
+    // Production without HTTPS configured says once that it cannot redirect; nothing to do with Redis.
+    internal static bool IsHostNoise(string? category) => category == "Microsoft.AspNetCore.HttpsPolicy.HttpsRedirectionMiddleware";
+
+    private const string QuotaKey = "ipinfo:v1:quota:ip-api.com";
+
+    private static string CacheKey(string address) =>
+        new RazorIpInfo.Lookup.Caching.LookupCacheKeys(System.Text.Encoding.UTF8.GetBytes(RazorIpInfoFactory.SharedKeySecret))
+            .For("ip-api.com", IPAddress.Parse(address), "en");
+
+    private static List<string> Outages(RazorIpInfoFactory app) => RedisLog(app, LogLevel.Warning);
+
+    private static IEnumerable<string> Recoveries(RazorIpInfoFactory app) =>
+        RedisLog(app, LogLevel.Information).Where(message => message.Contains("again", StringComparison.Ordinal));
+
+    private static List<string> RedisLog(RazorIpInfoFactory app, LogLevel level) =>
+        [.. app.Logs.GetSnapshot().Where(log => log.Category == typeof(RedisConnection).FullName && log.Level == level).Select(log => log.Message)];
+
+    private static async Task<IReadOnlyCollection<T>> EventuallyAsync<T>(Func<IEnumerable<T>> read)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); ; await Task.Delay(200))
+        {
+            var found = read().ToList();
+            if (found.Count > 0 || DateTime.UtcNow > deadline)
+            {
+                return found;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A bounded load: a few visitors in a loop, half asking for addresses already seen (served from memory),
+    /// half for new ones (Redis read, upstream call through the shared budget, Redis write).
+    /// </summary>
+    private sealed record Load(List<(long At, TimeSpan Took, HttpStatusCode Status)> Requests)
+    {
+        public IEnumerable<string> Failures => Requests.Where(r => r.Status != HttpStatusCode.OK).Select(r => $"{r.Status} after {r.Took.TotalMilliseconds:0} ms");
+
+        public Load Between(long from, long to) => new([.. Requests.Where(r => r.At >= from && r.At <= to)]);
+
+        public string Summary
+        {
+            get
+            {
+                var sorted = Requests.Select(r => r.Took.TotalMilliseconds).Order().ToList();
+                double At(double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
+                return $"{sorted.Count} requests, p50 {At(0.5):0.0} ms, p95 {At(0.95):0.0} ms, p99 {At(0.99):0.0} ms, max {At(1):0.0} ms, failed {Failures.Count()}";
+            }
+        }
+
+        public static async Task<Load> RunAsync(HttpClient client, TimeSpan duration, int visitors = 4)
+        {
+            var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+            var all = await Task.WhenAll(Enumerable.Range(0, visitors).Select(async visitor =>
+            {
+                var requests = new List<(long, TimeSpan, HttpStatusCode)>();
+                for (var n = 0; Stopwatch.GetTimestamp() < until; n++)
+                {
+                    var address = n % 2 == 0 ? "8.8.8.8" : $"45.{visitor}.{n / 256 % 256}.{n % 256}";
+                    var started = Stopwatch.GetTimestamp();
+                    using var response = await client.GetAsync($"/api/ip-info/{address}");
+                    requests.Add((started, Stopwatch.GetElapsedTime(started), response.StatusCode));
+                    await Task.Delay(5);
+                }
+
+                return requests;
+            }));
+            return new([.. all.SelectMany(r => r)]);
+        }
+    }
+}
