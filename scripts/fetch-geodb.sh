@@ -45,3 +45,6 @@ fi
 
 # Open both files with the same library the site uses and print what they are.
 dotnet run --file "$repo/scripts/geodb-check.cs" -- "${files[@]/#/$dir/}"
+
+# The network (AS) database lives beside it, fetched and checked the same way.
+"$repo/scripts/fetch-asn.sh"

@@ -1,6 +1,8 @@
 using RazorIpInfo.Api;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.GeoDb;
+using RazorIpInfo.Lookup.HostNames;
+using RazorIpInfo.Lookup.Networks;
 using RazorIpInfo.Observability;
 using RazorIpInfo.Pages;
 using RazorIpInfo.Personalisation;
@@ -19,6 +21,8 @@ builder.AddTrustedProxies();
 builder.AddRedis();
 builder.AddIpLookup();
 builder.AddGeoDb();
+builder.AddNetworkData();
+builder.AddHostNameInput();
 builder.AddIpInfoApi();
 builder.AddInboundRateLimits();
 builder.AddLanguages();
@@ -41,6 +45,7 @@ app.MapDefaultEndpoints();
 app.MapStaticAssets();
 app.MapRazorPages().WithStaticAssets();
 app.MapIpInfoApi();
+app.MapAsApi();
 app.MapTextEndpoints();
 app.MapLanguageSwitch();
 

@@ -38,12 +38,13 @@ public static class ContentNegotiation
 
             var ip = context.Request.Query["ip"].ToString();
             var lookup = context.RequestServices.GetRequiredService<IpLookupService>();
+            var query = context.RequestServices.GetRequiredService<RazorIpInfo.Lookup.HostNames.AddressQuery>();
             var aborted = context.RequestAborted;
             IResult result = format == RootFormat.Json
                 ? string.IsNullOrWhiteSpace(ip)
                     ? await IpInfoApi.GetCallerAsync(context, lookup, aborted)
-                    : await IpInfoApi.GetAddressAsync(ip, context, lookup, aborted)
-                : await TextEndpoints.AddressAsync(ip, context, lookup, aborted);
+                    : await IpInfoApi.GetAddressAsync(ip, context, query, aborted)
+                : await TextEndpoints.AddressAsync(ip, context, lookup, query, aborted);
             await result.ExecuteAsync(context);
         });
 

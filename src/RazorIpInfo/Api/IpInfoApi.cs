@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using RazorIpInfo.Lookup;
+using RazorIpInfo.Lookup.HostNames;
 using RazorIpInfo.Protection;
 
 namespace RazorIpInfo.Api;
@@ -34,7 +35,7 @@ public static class IpInfoApi
         // A catch-all, so that "8.8.8.8/24" is answered as a bad address rather than an unknown route.
         api.MapGet("/{*ip}", GetAddressAsync)
             .WithName("GetIpInfo")
-            .WithSummary("Information about one public IPv4 or IPv6 address.");
+            .WithSummary("Information about one public IPv4 or IPv6 address, or the first public address of a host name.");
 
         return app;
     }
@@ -47,19 +48,14 @@ public static class IpInfoApi
     }
 
     internal static async Task<Results<Ok<IpInfo>, ProblemHttpResult>> GetAddressAsync(
-        string ip, HttpContext context, IpLookupService lookup, CancellationToken cancellationToken)
+        string ip, HttpContext context, AddressQuery query, CancellationToken cancellationToken)
     {
-        if (!AddressInput.TryParse(ip, out var address))
-        {
-            return ToHttpResult(new LookupResult.Refused(RefusalReason.InvalidAddress), context);
-        }
-
-        var result = await lookup.LookupAsync(address, UpstreamLanguage.Current, cancellationToken);
-        return ToHttpResult(result, context, address.ToString());
+        var answer = await query.LookupAsync(ip, UpstreamLanguage.Current, refresh: false, cancellationToken);
+        return ToHttpResult(answer.Result, context, answer.Query, answer.Host);
     }
 
     private static Results<Ok<IpInfo>, ProblemHttpResult> ToHttpResult(
-        LookupResult result, HttpContext context, string? address = null)
+        LookupResult result, HttpContext context, string? address = null, HostResolution? host = null)
     {
         if (result is LookupResult.Found found)
         {
@@ -74,7 +70,7 @@ public static class IpInfoApi
             return TypedResults.Ok(found.Info);
         }
 
-        var failure = Describe(result, address);
+        var failure = Describe(result, address, host);
         if (failure.RetryAfterSeconds is { } seconds)
         {
             context.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
@@ -84,8 +80,21 @@ public static class IpInfoApi
     }
 
     /// <summary>How a failed lookup is answered over HTTP; shared with the plain-text endpoints.</summary>
-    internal static LookupFailure Describe(LookupResult result, string? address = null)
+    internal static LookupFailure Describe(LookupResult result, string? address = null, HostResolution? host = null)
     {
+        switch (host?.Outcome)
+        {
+            case HostNameOutcome.NotFound:
+                return new(StatusCodes.Status404NotFound, "Host name not found",
+                    $"{host.Name} has no IPv4 or IPv6 address in this server's DNS.");
+            case HostNameOutcome.Failed:
+                return new(StatusCodes.Status504GatewayTimeout, "Name lookup failed",
+                    $"This server could not resolve {host.Name} in time. Try again shortly.");
+            case HostNameOutcome.Resolved when result is LookupResult.Refused:
+                address = $"{host.Name} ({string.Join(", ", host.Addresses)})";
+                break;
+        }
+
         switch (result)
         {
             case LookupResult.QuotaExhausted quota:
@@ -96,7 +105,7 @@ public static class IpInfoApi
 
             case LookupResult.Refused { Reason: RefusalReason.InvalidAddress }:
                 return new(StatusCodes.Status400BadRequest, "Not an IP address",
-                    "Give an IPv4 address such as 8.8.8.8 or an IPv6 address such as 2001:4860:4860::8888.");
+                    "Give an IPv4 address such as 8.8.8.8, an IPv6 address such as 2001:4860:4860::8888, or a host name such as example.com.");
 
             case LookupResult.Refused { Reason: RefusalReason.PrivateRange }:
                 return new(StatusCodes.Status422UnprocessableEntity, "Private address",

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Net.Http.Headers;
 using RazorIpInfo.Lookup;
+using RazorIpInfo.Lookup.HostNames;
 using RazorIpInfo.Protection;
 
 namespace RazorIpInfo.Api;
@@ -16,6 +17,8 @@ public static class TextEndpoints
         ("/country-iso", info => info.CountryCode),
         ("/city", info => info.City),
         ("/asn", info => info.AsNumber),
+        ("/asn-org", info => info.AsName),
+        ("/network", info => info.Network),
         ("/coordinates", info => info is { Latitude: { } lat, Longitude: { } lon }
             ? string.Create(CultureInfo.InvariantCulture, $"{lat},{lon}")
             : null),
@@ -25,8 +28,8 @@ public static class TextEndpoints
     {
         foreach (var (path, field) in Fields)
         {
-            app.MapGet(path, (string? ip, HttpContext context, IpLookupService lookup, CancellationToken cancellationToken) =>
-                    AnswerAsync(ip, field, context, lookup, cancellationToken))
+            app.MapGet(path, (string? ip, HttpContext context, IpLookupService lookup, AddressQuery query, CancellationToken cancellationToken) =>
+                    AnswerAsync(ip, field, context, lookup, query, cancellationToken))
                 .RequireRateLimiting(RateLimits.Policy)
                 .AnswerHeadLikeGet()
                 .ExcludeFromDescription();
@@ -37,22 +40,18 @@ public static class TextEndpoints
 
     /// <summary>The address's field as a line; a failure as a short line with the same status as the JSON API.</summary>
     internal static async Task<IResult> AnswerAsync(
-        string? ip, Func<IpInfo, string?> field, HttpContext context, IpLookupService lookup, CancellationToken cancellationToken)
+        string? ip, Func<IpInfo, string?> field, HttpContext context, IpLookupService lookup, AddressQuery query, CancellationToken cancellationToken)
     {
         LookupResult result;
         string? asked = null;
+        HostResolution? host = null;
         if (string.IsNullOrWhiteSpace(ip))
         {
             result = await lookup.LookupVisitorAsync(VisitorAddress.From(context), UpstreamLanguage.Current, cancellationToken);
         }
-        else if (AddressInput.TryParse(ip, out var address))
-        {
-            asked = address.ToString();
-            result = await lookup.LookupAsync(address, UpstreamLanguage.Current, cancellationToken);
-        }
         else
         {
-            result = new LookupResult.Refused(RefusalReason.InvalidAddress);
+            (result, asked, host) = await query.LookupAsync(ip, UpstreamLanguage.Current, refresh: false, cancellationToken);
         }
 
         if (result is LookupResult.Found { Info: var info })
@@ -62,7 +61,7 @@ public static class TextEndpoints
                 : Line("Not known for this address", StatusCodes.Status404NotFound);
         }
 
-        var failure = IpInfoApi.Describe(result, asked);
+        var failure = IpInfoApi.Describe(result, asked, host);
         if (failure.RetryAfterSeconds is { } seconds)
         {
             context.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
@@ -72,8 +71,8 @@ public static class TextEndpoints
     }
 
     /// <summary>The page's address as text: what <c>curl host/</c> prints.</summary>
-    internal static Task<IResult> AddressAsync(string? ip, HttpContext context, IpLookupService lookup, CancellationToken cancellationToken) =>
-        AnswerAsync(ip, info => info.Address, context, lookup, cancellationToken);
+    internal static Task<IResult> AddressAsync(string? ip, HttpContext context, IpLookupService lookup, AddressQuery query, CancellationToken cancellationToken) =>
+        AnswerAsync(ip, info => info.Address, context, lookup, query, cancellationToken);
 
     private static IResult Line(string text, int status) =>
         Results.Text(text + "\n", "text/plain", Encoding.UTF8, status);

@@ -30,4 +30,13 @@ public sealed record IpInfo
     public bool? Hosting { get; init; }
     public required string Provider { get; init; }
     public required DateTimeOffset FetchedAt { get; init; }
+
+    /// <summary>The network prefix (CIDR) the address is in, from the offline network data whichever provider answered.</summary>
+    public string? Network { get; init; }
+
+    /// <summary>The host name that was asked for, when the address came from resolving one.</summary>
+    public string? HostName { get; init; }
+
+    /// <summary>Every address the host name resolved to on the server (at most a few), in the resolver's order.</summary>
+    public IReadOnlyList<string>? HostAddresses { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using RazorIpInfo.Lookup.Networks;
 using RazorIpInfo.Observability;
 
 namespace RazorIpInfo.Lookup;
@@ -7,7 +8,7 @@ namespace RazorIpInfo.Lookup;
 /// The one entry point pages and the API use to learn about an address. It refuses non-public
 /// addresses itself so that no quota is spent on answers known in advance.
 /// </summary>
-public sealed class IpLookupService(IIpInfoProvider provider, LookupMetrics metrics)
+public sealed class IpLookupService(IIpInfoProvider provider, LookupMetrics metrics, NetworkDatabase networks)
 {
     public Task<LookupResult> LookupAsync(IPAddress address, string language, CancellationToken cancellationToken) =>
         LookupAsync(address, language, refresh: false, cancellationToken);
@@ -40,6 +41,7 @@ public sealed class IpLookupService(IIpInfoProvider provider, LookupMetrics metr
     {
         var result = await lookup;
         metrics.Lookup(result);
-        return result;
+        // After the cache, not inside it: the prefix follows the network data loaded now, and costs less than a cache read.
+        return result is LookupResult.Found found ? found with { Info = networks.Enrich(found.Info) } : result;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
 using Microsoft.Net.Http.Headers;
 using RazorIpInfo.Lookup;
+using RazorIpInfo.Lookup.HostNames;
 using RazorIpInfo.Pages.Card;
 using RazorIpInfo.Protection;
 using RazorIpInfo.Resources;
@@ -12,7 +13,7 @@ using RazorIpInfo.Resources;
 namespace RazorIpInfo.Pages;
 
 [EnableRateLimiting(RateLimits.Policy)]
-public sealed class IndexModel(IpLookupService lookup, IStringLocalizer<SharedResource> text) : PageModel
+public sealed class IndexModel(IpLookupService lookup, AddressQuery query, IStringLocalizer<SharedResource> text) : PageModel
 {
     /// <summary>The address typed into the lookup form; empty means "my own address".</summary>
     [BindProperty(SupportsGet = true, Name = "ip")]
@@ -37,8 +38,8 @@ public sealed class IndexModel(IpLookupService lookup, IStringLocalizer<SharedRe
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         Card = await LoadCardAsync(cancellationToken);
-        return InvalidAddress
-            ? new PageResult { StatusCode = StatusCodes.Status400BadRequest }
+        return InvalidAddress ? new PageResult { StatusCode = StatusCodes.Status400BadRequest }
+            : Card.Host?.Outcome == HostNameOutcome.NotFound ? new PageResult { StatusCode = StatusCodes.Status404NotFound }
             : Page();
     }
 
@@ -78,11 +79,7 @@ public sealed class IndexModel(IpLookupService lookup, IStringLocalizer<SharedRe
             return new IpCardModel(result, Query: null, VisitorOnLocalNetwork: visitor.IsOnLocalNetwork);
         }
 
-        if (!AddressInput.TryParse(Ip, out var address))
-        {
-            return new IpCardModel(new LookupResult.Refused(RefusalReason.InvalidAddress), Query: null);
-        }
-
-        return new IpCardModel(await lookup.LookupAsync(address, language, Refresh, cancellationToken), Query: address.ToString());
+        var answer = await query.LookupAsync(Ip, language, Refresh, cancellationToken);
+        return new IpCardModel(answer.Result, answer.Query, Host: answer.Host);
     }
 }

@@ -25,7 +25,9 @@ public sealed class BadInputTests(SharedSite site) : IClassFixture<SharedSite>
         { new string('1', 2048), HttpStatusCode.BadRequest, null },
         { "fe80::1%eth0", HttpStatusCode.BadRequest, null },
         { "[2001:4860:4860::8888]", HttpStatusCode.BadRequest, null },
-        { "example.com", HttpStatusCode.BadRequest, null },
+        // Host names are looked up (see Lookup/HostNames); malformed ones are bad input.
+        { "example..com", HttpStatusCode.BadRequest, null },
+        { "bad_name.example", HttpStatusCode.BadRequest, null },
         { " 8.8.8.8 ", HttpStatusCode.OK, "8.8.8.8" },
         { "::ffff:8.8.8.8", HttpStatusCode.OK, "8.8.8.8" },
         { "2001:4860:4860:0:0:0:0:8888", HttpStatusCode.OK, "2001:4860:4860::8888" },

@@ -30,10 +30,14 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
         // Only ip-api.com answers unless a test adds the offline database ("Lookup:Providers:1" = "mmdb").
         ["Lookup:Providers:0"] = "ip-api",
         ["GeoDb:Directory"] = GeoDbDirectory,
+        // A small extract of the network data, so every site built here has prefixes and AS pages at once.
+        ["Networks:Directory"] = Path.Combine(AppContext.BaseDirectory, "Lookup", "Networks", "Fixture"),
     };
 
     /// <summary>Where scripts/fetch-geodb.sh puts the offline database: data/geodb in the repository.</summary>
-    public static string GeoDbDirectory { get; } = Path.Combine(RepositoryRoot(), "data", "geodb");
+    public static string GeoDbDirectory => Path.Combine(RepositoryRoot, "data", "geodb");
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     /// <summary>An emulator delay of <see cref="SlowAnswer"/> then times out every attempt quickly.</summary>
     public RazorIpInfoFactory WithShortTimeouts()
@@ -73,7 +77,7 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
         return client;
     }
 
-    private static string RepositoryRoot()
+    private static string FindRepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {

@@ -100,6 +100,13 @@ public static class CardFormat
             var (number, name) => $"{number} · {name}",
         };
 
+    /// <summary>The AS page of the card's AS ("/AS15169"), when the AS number is one.</summary>
+    public static string? AsPageUrl(IpInfo info) =>
+        info.AsNumber is { Length: > 2 } number && number.StartsWith("AS", StringComparison.OrdinalIgnoreCase) &&
+        uint.TryParse(number.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? "/AS" + value.ToString(CultureInfo.InvariantCulture)
+            : null;
+
     public static string? NetworkFlags(IpInfo info, IStringLocalizer<SharedResource> text)
     {
         if (info is { Mobile: null, Proxy: null, Hosting: null })

@@ -1,4 +1,5 @@
 using RazorIpInfo.Lookup;
+using RazorIpInfo.Lookup.HostNames;
 
 namespace RazorIpInfo.Pages.Card;
 
@@ -6,7 +7,8 @@ namespace RazorIpInfo.Pages.Card;
 /// <param name="Result">The outcome.</param>
 /// <param name="Query">The normalised address that was looked up, or null for the visitor's own.</param>
 /// <param name="VisitorOnLocalNetwork">The visitor reached us from a local network, so the card shows the server's public address.</param>
-public sealed record IpCardModel(LookupResult Result, string? Query, bool VisitorOnLocalNetwork = false)
+/// <param name="Host">When a host name was asked for: what it resolved to.</param>
+public sealed record IpCardModel(LookupResult Result, string? Query, bool VisitorOnLocalNetwork = false, HostResolution? Host = null)
 {
     /// <summary>Where the card leaves the name of the provider that answered, for the layout's footer to credit.</summary>
     public const string AnsweredByKey = "RazorIpInfo.AnsweredBy";

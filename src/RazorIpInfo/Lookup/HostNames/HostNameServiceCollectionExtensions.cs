@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace RazorIpInfo.Lookup.HostNames;
+
+public static class HostNameServiceCollectionExtensions
+{
+    /// <summary>Host names as input: <c>?ip=example.com</c> on the page, the API and the text endpoints.</summary>
+    public static IHostApplicationBuilder AddHostNameInput(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<HostNameOptions>()
+            .BindConfiguration(HostNameOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddMemoryCache();
+        builder.Services.TryAddSingleton<IHostNameResolver, SystemHostNameResolver>();
+        builder.Services.AddSingleton<HostNameLookup>();
+        builder.Services.AddTransient<AddressQuery>();
+        return builder;
+    }
+}
