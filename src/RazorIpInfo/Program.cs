@@ -1,4 +1,5 @@
 using RazorIpInfo.Api;
+using RazorIpInfo.Bulk;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.GeoDb;
 using RazorIpInfo.Observability;
@@ -18,6 +19,7 @@ builder.AddTrustedProxies();
 builder.AddIpLookup();
 builder.AddGeoDb();
 builder.AddIpInfoApi();
+builder.AddBulkLookup();
 builder.AddInboundRateLimits();
 builder.AddHealth();
 builder.AddLanguages();

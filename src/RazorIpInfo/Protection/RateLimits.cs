@@ -35,6 +35,7 @@ public static class RateLimits
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.AddSingleton<ClientLookupLimiter>();
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -42,11 +43,17 @@ public static class RateLimits
             limiter.AddPolicy(Policy, context =>
             {
                 var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
-                var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-                var isLookup = IsLookupOfChosenAddress(context);
-                var perMinute = isLookup ? options.LookupsPerMinute : options.OwnCardPerMinute;
+                var client = ClientKey(context);
+                if (IsLookupOfChosenAddress(context))
+                {
+                    // The allowance bulk lookups spend too (ClientLookupLimiter).
+                    var lookups = context.RequestServices.GetRequiredService<ClientLookupLimiter>();
+                    return RateLimitPartition.Get("lookup:" + client, _ => lookups.For(client));
+                }
+
+                var perMinute = options.OwnCardPerMinute;
                 return RateLimitPartition.GetTokenBucketLimiter(
-                    (isLookup ? "lookup:" : "own:") + client,
+                    "own:" + client,
                     _ => new TokenBucketRateLimiterOptions
                     {
                         TokenLimit = perMinute,
@@ -59,6 +66,9 @@ public static class RateLimits
         });
         return builder;
     }
+
+    /// <summary>Whose allowance a request spends.</summary>
+    public static string ClientKey(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private static bool IsLookupOfChosenAddress(HttpContext context) =>
         !string.IsNullOrWhiteSpace(context.Request.Query["ip"]) ||

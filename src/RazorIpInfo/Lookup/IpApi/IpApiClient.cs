@@ -87,7 +87,7 @@ public sealed partial class IpApiClient(
         return string.IsNullOrEmpty(key) ? path + query : path + query + "&key=" + Uri.EscapeDataString(key);
     }
 
-    private LookupResult Map(IpApiResponse body)
+    internal LookupResult Map(IpApiResponse body)
     {
         if (string.Equals(body.Status, "fail", StringComparison.OrdinalIgnoreCase))
         {
@@ -147,7 +147,7 @@ public sealed partial class IpApiClient(
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static TimeSpan QuotaResetIn(HttpResponseMessage response) =>
+    internal static TimeSpan QuotaResetIn(HttpResponseMessage response) =>
         response.Headers.TryGetValues("X-Ttl", out var values) &&
         int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
             ? TimeSpan.FromSeconds(Math.Max(1, seconds))

@@ -48,5 +48,32 @@ public static class UpstreamQuotaRegistration
                 : new PassThroughHandler());
     }
 
+    /// <summary>
+    /// A second budget with the upstream, for an endpoint it counts apart (ip-api.com's <c>POST /batch</c>): shared
+    /// through Redis like the first, under its own key, and corrected by the same <c>X-Rl</c>/<c>X-Ttl</c> headers.
+    /// </summary>
+    public static IHttpClientBuilder AddUpstreamQuota(this IHttpClientBuilder client, string budget, Func<IServiceProvider, int> requestsPerMinute)
+    {
+        client.Services.AddKeyedSingleton<IUpstreamQuota>(budget, (provider, _) =>
+        {
+            var limit = requestsPerMinute(provider);
+            var inProcess = new InProcessUpstreamQuota(limit, TimeSpan.FromMinutes(1), provider.GetRequiredService<TimeProvider>());
+            return provider.GetRequiredService<LookupCacheMode>() is { Distributed: true, RedisConnectionString: { } redis }
+                ? new RedisUpstreamQuota(
+                    ConnectionMultiplexer.Connect(LookupCacheServiceCollectionExtensions.RedisOptions(redis)),
+                    RedisKey + ":" + budget,
+                    limit,
+                    TimeSpan.FromMinutes(1),
+                    inProcess,
+                    provider.GetRequiredService<ILogger<RedisUpstreamQuota>>())
+                : inProcess;
+        });
+
+        return client.AddHttpMessageHandler(provider =>
+            requestsPerMinute(provider) > 0
+                ? ActivatorUtilities.CreateInstance<UpstreamQuotaHandler>(provider, provider.GetRequiredKeyedService<IUpstreamQuota>(budget))
+                : new PassThroughHandler());
+    }
+
     private sealed class PassThroughHandler : DelegatingHandler;
 }
