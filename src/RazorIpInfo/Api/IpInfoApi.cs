@@ -35,6 +35,8 @@ public static class IpInfoApi
             .WithName("GetIpInfo")
             .WithSummary("Information about one public IPv4 or IPv6 address.");
 
+        api.MapBatchLookup();
+
         return app;
     }
 

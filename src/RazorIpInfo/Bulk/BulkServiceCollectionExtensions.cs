@@ -23,6 +23,7 @@ public static class BulkServiceCollectionExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.BatchAttemptTimeout < o.BatchTotalTimeout, "Bulk:BatchAttemptTimeout must be shorter than Bulk:BatchTotalTimeout.")
             .ValidateOnStart();
+        builder.Services.Configure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += Api.BatchApi.ExplainUnsupportedMediaType);
 
         var client = builder.Services.AddHttpClient<IpApiBatchClient>((services, http) =>
         {
