@@ -25,6 +25,7 @@ namespace RazorIpInfo.Pages.Bulk;
 [EnableRateLimiting(RateLimits.Policy)]
 [RequestSizeLimit(MaxRequestBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = MaxRequestBytes, ValueLengthLimit = MaxRequestBytes)]
+[TooLargeIs413(MaxRequestBytes)]
 public sealed class BulkModel(
     BulkLookupService bulk,
     ClientLookupLimiter limiter,
