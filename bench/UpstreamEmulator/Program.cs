@@ -55,6 +55,31 @@ server.Given(Request.Create().WithPath(new WireMock.Matchers.WildcardMatcher("/j
         });
     }));
 
+// POST /batch like ip-api.com: a JSON array of {"query": …} objects (or strings), answered in order; GET
+// /__batches counts these requests, so bench/bulk.sh can report upstream calls for a bulk lookup.
+long batches = 0;
+server.Given(Request.Create().WithPath("/__batches").UsingGet())
+    .RespondWith(Response.Create().WithCallback(_ => Text(Interlocked.Read(ref batches).ToString(CultureInfo.InvariantCulture))));
+server.Given(Request.Create().WithPath("/batch").UsingPost())
+    .RespondWith(Response.Create().WithDelay(latency).WithCallback(request =>
+    {
+        Interlocked.Increment(ref batches);
+        using var queries = JsonDocument.Parse(request.Body ?? "[]");
+        return JsonArray(queries.RootElement.EnumerateArray().Select(q => (object)new
+        {
+            status = "success",
+            country = "United States",
+            countryCode = "US",
+            city = "Ashburn",
+            lat = 39.03,
+            lon = -77.5,
+            @as = "AS64496 Bench",
+            org = "Bench Org",
+            hosting = false,
+            query = q.ValueKind == JsonValueKind.String ? q.GetString() : q.GetProperty("query").GetString(),
+        }).ToList());
+    }));
+
 Console.WriteLine($"upstream emulator on {server.Url}, latency {latency.TotalMilliseconds} ms");
 using var stop = new ManualResetEventSlim();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Set(); };
@@ -70,6 +95,18 @@ static ResponseMessage Json(object body) => new()
         ["Content-Type"] = new("application/json; charset=utf-8"),
         // ip-api.com's quota headers: requests left in the window, seconds until it resets.
         ["X-Rl"] = new("44"),
+        ["X-Ttl"] = new("60"),
+    },
+    BodyData = new BodyData { BodyAsString = JsonSerializer.Serialize(body), DetectedBodyType = BodyType.String },
+};
+
+static ResponseMessage JsonArray(List<object> body) => new()
+{
+    StatusCode = 200,
+    Headers = new Dictionary<string, WireMockList<string>>
+    {
+        ["Content-Type"] = new("application/json; charset=utf-8"),
+        ["X-Rl"] = new("14"),
         ["X-Ttl"] = new("60"),
     },
     BodyData = new BodyData { BodyAsString = JsonSerializer.Serialize(body), DetectedBodyType = BodyType.String },
