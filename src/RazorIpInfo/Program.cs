@@ -1,4 +1,5 @@
 using RazorIpInfo.Api;
+using RazorIpInfo.Bulk;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.GeoDb;
 using RazorIpInfo.Lookup.HostNames;
@@ -24,6 +25,7 @@ builder.AddGeoDb();
 builder.AddNetworkData();
 builder.AddHostNameInput();
 builder.AddIpInfoApi();
+builder.AddBulkLookup();
 builder.AddInboundRateLimits();
 builder.AddLanguages();
 builder.AddPages();

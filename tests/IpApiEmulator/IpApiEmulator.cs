@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using WireMock;
 using WireMock.Logging;
 using WireMock.Matchers;
@@ -38,6 +41,7 @@ public sealed class IpApiEmulator : IDisposable
         emulator.Answer("8.8.8.8", Samples.GoogleDnsV4);
         emulator.Answer("2001:4860:4860::8888", Samples.GoogleDnsV6);
         emulator.Answer(null, Samples.ServerLondon);
+        emulator.AnswerBatches();
         return emulator;
     }
 
@@ -55,6 +59,10 @@ public sealed class IpApiEmulator : IDisposable
 
         var emulator = new IpApiEmulator(WireMockServer.Start(settings));
         emulator.AnswerEveryAddress(latency);
+        emulator.AnswerBatches();
+        // bench/bulk.sh counts batch requests here: the standalone emulator keeps no request log.
+        emulator.Server.Given(Request.Create().WithPath("/__batches").UsingGet())
+            .RespondWith(Response.Create().WithCallback(_ => Message(200, emulator.BatchesAnswered.ToString(CultureInfo.InvariantCulture), "text/plain")));
         return emulator;
     }
 
@@ -103,8 +111,14 @@ public sealed class IpApiEmulator : IDisposable
     }
 
     /// <summary>Answers lookups of <paramref name="address"/> (null: the caller's own) with a JSON body.</summary>
-    public void Answer(string? address, object body) =>
+    public void Answer(string? address, object body)
+    {
         Respond(address, Response.Create().WithStatusCode(200).WithBodyAsJson(body));
+        if (address is not null)
+        {
+            answers[address] = body;
+        }
+    }
 
     public void Respond(string? address, IResponseBuilder response) =>
         Server.Given(Request.Create().WithPath(PathFor(address)).UsingGet()).RespondWith(response);
@@ -115,6 +129,142 @@ public sealed class IpApiEmulator : IDisposable
         Server.LogEntries.Count(entry => entry.RequestMessage!.Path == PathFor(address));
 
     public void Dispose() => Server.Stop();
+
+    // ip-api.com's POST /batch: a JSON array of {"query", "fields", "lang"} objects or plain strings, at most
+    // 100, answered with an array in the same order. Addresses given to Answer() get that answer, private and
+    // reserved ones ip-api.com's "fail", any other address a made-up record whose country is named in "lang".
+
+    private readonly ConcurrentDictionary<string, object> answers = new(StringComparer.Ordinal);
+    private readonly Lock batchGate = new();
+    private int batchLimit = int.MaxValue;
+    private TimeSpan batchWindow = TimeSpan.FromMinutes(1);
+    private DateTimeOffset batchWindowEnd = DateTimeOffset.MinValue;
+    private int batchesInWindow;
+    private bool batchSaidZero;
+
+    /// <summary>Batch requests that reached the emulator (answered or refused), and the addresses they held.</summary>
+    public int BatchRequests => Server.LogEntries.Count(entry => entry.RequestMessage!.Path == "/batch");
+
+    public IReadOnlyList<string> BatchedAddresses => [.. Server.LogEntries
+        .Where(entry => entry.RequestMessage!.Path == "/batch")
+        .SelectMany(entry => BatchQueries(entry.RequestMessage!.Body).Select(q => q.Query))];
+
+    /// <summary>Batch requests sent after the emulator had said X-Rl: 0 in the window: ip-api.com bans for those.</summary>
+    public int BatchViolations { get; private set; }
+
+    /// <summary>Enforces ip-api.com's batch budget (15 a minute on the free tier) with X-Rl/X-Ttl and 429s.</summary>
+    public void LimitBatches(int limit, TimeSpan window)
+    {
+        lock (batchGate)
+        {
+            batchLimit = limit;
+            batchWindow = window;
+            batchWindowEnd = DateTimeOffset.MinValue;
+        }
+    }
+
+    private void AnswerBatches() =>
+        Server.Given(Request.Create().WithPath("/batch").UsingPost()).RespondWith(Response.Create().WithCallback(AnswerBatch));
+
+    private long batchesAnswered;
+
+    /// <summary>Batch requests answered, counted without the request log (which the standalone emulator turns off).</summary>
+    public long BatchesAnswered => Interlocked.Read(ref batchesAnswered);
+
+    private ResponseMessage AnswerBatch(IRequestMessage request)
+    {
+        Interlocked.Increment(ref batchesAnswered);
+        int left, used;
+        double ttl;
+        lock (batchGate)
+        {
+            var now = DateTimeOffset.UtcNow;
+            if (now >= batchWindowEnd)
+            {
+                batchWindowEnd = now + batchWindow;
+                batchesInWindow = 0;
+                batchSaidZero = false;
+            }
+
+            BatchViolations += batchSaidZero ? 1 : 0;
+            used = ++batchesInWindow;
+            left = Math.Max(0, batchLimit == int.MaxValue ? 14 : batchLimit - used);
+            batchSaidZero |= batchLimit != int.MaxValue && left == 0;
+            ttl = Math.Ceiling((batchWindowEnd - now).TotalSeconds);
+        }
+
+        var headers = new Dictionary<string, WireMockList<string>>
+        {
+            ["Content-Type"] = new("application/json; charset=utf-8"),
+            ["X-Rl"] = new(left.ToString(CultureInfo.InvariantCulture)),
+            ["X-Ttl"] = new(ttl.ToString(CultureInfo.InvariantCulture)),
+        };
+        if (used > batchLimit)
+        {
+            return new ResponseMessage { StatusCode = 429, Headers = headers };
+        }
+
+        List<BatchQuery> queries;
+        try
+        {
+            queries = BatchQueries(request.Body);
+        }
+        catch (JsonException)
+        {
+            return new ResponseMessage { StatusCode = 400, Headers = headers };
+        }
+
+        if (queries.Count > 100)
+        {
+            // ip-api.com refuses a batch of more than 100 outright.
+            return new ResponseMessage { StatusCode = 422, Headers = headers };
+        }
+
+        var body = JsonSerializer.Serialize(queries.Select(q => BatchAnswer(q.Query, q.Lang)).ToList());
+        return new ResponseMessage
+        {
+            StatusCode = 200,
+            Headers = headers,
+            BodyData = new BodyData { BodyAsString = body, DetectedBodyType = BodyType.String },
+        };
+    }
+
+    private object BatchAnswer(string query, string? lang)
+    {
+        if (answers.TryGetValue(query, out var known))
+        {
+            return known;
+        }
+
+        if (!IPAddress.TryParse(query, out var address))
+        {
+            return Samples.Fail("invalid query", query);
+        }
+
+        // As ip-api.com does for the ranges a caller most often sends by mistake; the site sends none of them.
+        if (IPAddress.IsLoopback(address) || PrivateRanges.Any(range => range.Contains(address)))
+        {
+            return Samples.Fail("private range", query);
+        }
+
+        return Samples.Made(query, lang);
+    }
+
+    private static readonly System.Net.IPNetwork[] PrivateRanges =
+    [
+        System.Net.IPNetwork.Parse("10.0.0.0/8"), System.Net.IPNetwork.Parse("172.16.0.0/12"),
+        System.Net.IPNetwork.Parse("192.168.0.0/16"), System.Net.IPNetwork.Parse("fc00::/7"),
+    ];
+
+    private sealed record BatchQuery(string Query, string? Lang);
+
+    private static List<BatchQuery> BatchQueries(string? body) =>
+        [.. (JsonNode.Parse(body ?? "[]") as JsonArray ?? throw new JsonException("Not an array.")).Select(item => item switch
+        {
+            JsonValue value => new BatchQuery(value.GetValue<string>(), null),
+            JsonObject obj => new BatchQuery(obj["query"]?.GetValue<string>() ?? "", obj["lang"]?.GetValue<string>()),
+            _ => throw new JsonException("Not a query."),
+        })];
 
     public static class Samples
     {
@@ -216,5 +366,51 @@ public sealed class IpApiEmulator : IDisposable
         };
 
         public static object Fail(string message, string query) => new { status = "fail", message, query };
+
+        /// <summary>The made-up record for an address the emulator was not told about: one of three countries, named in <paramref name="lang"/>.</summary>
+        public static object Made(string query, string? lang)
+        {
+            var (code, names, asn, lat, lon) = (query.Sum(c => c) % 3) switch
+            {
+                0 => ("US", UnitedStates, "AS64496 Example Hosting", 39.03, -77.5),
+                1 => ("DE", Germany, "AS64497 Beispiel Netz", 50.11, 8.68),
+                _ => ("JP", Japan, "AS64498 Rei Mobile", 35.68, 139.69),
+            };
+            return new
+            {
+                status = "success",
+                country = names.GetValueOrDefault(lang ?? "en", names["en"]),
+                countryCode = code,
+                regionName = "Region " + code,
+                city = "City " + code,
+                lat,
+                lon,
+                @as = asn,
+                org = asn[8..],
+                isp = asn[8..],
+                mobile = code == "JP",
+                proxy = false,
+                hosting = code == "US",
+                query,
+            };
+        }
+
+        private static readonly Dictionary<string, string> UnitedStates = new()
+        {
+            ["en"] = "United States", ["de"] = "Vereinigte Staaten", ["es"] = "Estados Unidos", ["fr"] = "États-Unis",
+            ["ja"] = "アメリカ", ["pt-BR"] = "Estados Unidos", ["ru"] = "США", ["zh-CN"] = "美国",
+        };
+
+        private static readonly Dictionary<string, string> Germany = new()
+        {
+            ["en"] = "Germany", ["de"] = "Deutschland", ["es"] = "Alemania", ["fr"] = "Allemagne",
+            ["ja"] = "ドイツ", ["pt-BR"] = "Alemanha", ["ru"] = "Германия", ["zh-CN"] = "德国",
+        };
+
+        private static readonly Dictionary<string, string> Japan = new()
+        {
+            ["en"] = "Japan", ["de"] = "Japan", ["es"] = "Japón", ["fr"] = "Japon",
+            ["ja"] = "日本", ["pt-BR"] = "Japão", ["ru"] = "Япония", ["zh-CN"] = "日本",
+        };
     }
 }

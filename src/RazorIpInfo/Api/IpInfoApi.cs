@@ -37,6 +37,8 @@ public static class IpInfoApi
             .WithName("GetIpInfo")
             .WithSummary("Information about one public IPv4 or IPv6 address, or the first public address of a host name.");
 
+        api.MapBatchLookup();
+
         return app;
     }
 

@@ -23,12 +23,14 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> text) : PageMode
 
     public IActionResult OnGet(int? statusCode)
     {
-        var status = statusCode ?? StatusCodes.Status500InternalServerError;
+        // The exception handler gives no status in the path but has set it: a body over the size limit is a 413.
+        var status = statusCode ?? (Response.StatusCode >= 400 ? Response.StatusCode : StatusCodes.Status500InternalServerError);
         (Title, Explanation) = status switch
         {
             StatusCodes.Status404NotFound => (text["Error.NotFound.Title"], text["Error.NotFound.Text"]),
             StatusCodes.Status429TooManyRequests => (text["Error.TooManyRequests.Title"], RetryAfterText()),
             StatusCodes.Status400BadRequest => (text["Error.BadRequest.Title"], text["Error.BadRequest.Text"]),
+            StatusCodes.Status413PayloadTooLarge => (text["Error.TooLarge.Title"], text["Error.TooLarge.Text"]),
             _ => (Title, Explanation),
         };
         if (status >= 500)
@@ -39,6 +41,9 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> text) : PageMode
         // htmx asked for a card (Refresh, a lookup): the error takes the card's place instead of a whole page.
         return Request.IsHtmx() ? Partial("Shared/_ErrorCard", this) : Page();
     }
+
+    /// <summary>A failed form post (the bulk page's) is re-executed as a POST; its body, which may be what failed, is not read.</summary>
+    public IActionResult OnPost([FromRoute] int? statusCode) => OnGet(statusCode);
 
     private string RetryAfterText() =>
         Response.Headers[HeaderNames.RetryAfter] is [{ } seconds]

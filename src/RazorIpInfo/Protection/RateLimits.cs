@@ -46,6 +46,7 @@ public static class RateLimits
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.AddSingleton<ClientLookupLimiter>();
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -54,10 +55,16 @@ public static class RateLimits
             {
                 var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
                 var client = ClientPartition(context.Connection.RemoteIpAddress, options.Ipv6PrefixLength);
-                var isLookup = IsLookupOfChosenAddress(context);
-                var perMinute = isLookup ? options.LookupsPerMinute : options.OwnCardPerMinute;
+                if (IsLookupOfChosenAddress(context))
+                {
+                    // The allowance bulk lookups spend too (ClientLookupLimiter).
+                    var lookups = context.RequestServices.GetRequiredService<ClientLookupLimiter>();
+                    return RateLimitPartition.Get("lookup:" + client, _ => lookups.For(client));
+                }
+
+                var perMinute = options.OwnCardPerMinute;
                 return RateLimitPartition.GetTokenBucketLimiter(
-                    (isLookup ? "lookup:" : "own:") + client,
+                    "own:" + client,
                     _ => new TokenBucketRateLimiterOptions
                     {
                         TokenLimit = perMinute,
@@ -95,6 +102,11 @@ public static class RateLimits
 
         return new IPNetwork(new IPAddress(bytes), ipv6PrefixLength).ToString();
     }
+
+    /// <summary>Whose allowance a request spends (bulk lookups count against the same one).</summary>
+    public static string ClientKey(HttpContext context) => ClientPartition(
+        context.Connection.RemoteIpAddress,
+        context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value.Ipv6PrefixLength);
 
     private static bool IsLookupOfChosenAddress(HttpContext context) =>
         !string.IsNullOrWhiteSpace(context.Request.Query["ip"]) ||

@@ -51,6 +51,49 @@ public sealed partial class CachedIpInfoProvider(
         return Present(entry, clock.GetUtcNow());
     }
 
+    /// <summary>
+    /// What the cache alone says about <paramref name="address"/>: a fresh answer or refusal, else null (nothing
+    /// cached, too old, or a failure). Bulk lookups ask this first and send only the rest upstream in batches.
+    /// </summary>
+    public async Task<LookupResult?> PeekAsync(IPAddress address, string language, CancellationToken cancellationToken)
+    {
+        var entry = await cache.GetOrCreateAsync<CacheEntry?>(keys.For(inner.Name, address, language),
+            static _ => ValueTask.FromResult<CacheEntry?>(null), PeekOptions, cancellationToken: cancellationToken);
+        if (entry is null)
+        {
+            return null;
+        }
+
+        var result = Present(entry, clock.GetUtcNow());
+        return result is LookupResult.Found { Stale: false } or LookupResult.Refused ? result : null;
+    }
+
+    /// <summary>
+    /// Keeps an answer that came from elsewhere than <see cref="LookupAsync(IPAddress?, string, bool, CancellationToken)"/>
+    /// (a batch), under the entry a single lookup reads. Failures are not stored: they would hide an older, servable answer.
+    /// </summary>
+    public async Task StoreAsync(IPAddress address, string language, LookupResult result, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        CacheEntry? entry = result switch
+        {
+            LookupResult.Found found => new CacheEntry { Info = found.Info, AnsweredAt = now },
+            LookupResult.Refused refused => new CacheEntry { Refusal = refused.Reason, AnsweredAt = now },
+            _ => null,
+        };
+        if (entry is not null)
+        {
+            metrics.CacheMiss(inner.Name);
+            await cache.SetAsync(keys.For(inner.Name, address, language), entry, EntryOptions, cancellationToken: cancellationToken);
+        }
+    }
+
+    // Reads what is there (memory, then Redis) and never calls the provider.
+    private static readonly HybridCacheEntryOptions PeekOptions = new()
+    {
+        Flags = HybridCacheEntryFlags.DisableUnderlyingData,
+    };
+
     private HybridCacheEntryOptions EntryOptions => new()
     {
         Expiration = Options.StaleWindow,

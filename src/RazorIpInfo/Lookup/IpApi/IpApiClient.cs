@@ -103,7 +103,7 @@ public sealed partial class IpApiClient(
     /// can render: an answer about another address is refused outright; a field that is out of range,
     /// of the wrong shape or carries control characters is left blank.
     /// </summary>
-    private LookupResult Map(IPAddress? asked, IpApiResponse body)
+    internal LookupResult Map(IPAddress? asked, IpApiResponse body)
     {
         if (string.Equals(body.Status, "fail", StringComparison.OrdinalIgnoreCase))
         {
@@ -199,7 +199,7 @@ public sealed partial class IpApiClient(
     private static int? UtcOffset(int? seconds) =>
         seconds is { } s && s % 60 == 0 && Math.Abs(s) <= 14 * 3600 ? s : null;
 
-    private static TimeSpan QuotaResetIn(HttpResponseMessage response) =>
+    internal static TimeSpan QuotaResetIn(HttpResponseMessage response) =>
         response.Headers.TryGetValues("X-Ttl", out var values) &&
         int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
             ? TimeSpan.FromSeconds(Math.Clamp(seconds, 1, 3600))

@@ -53,4 +53,33 @@ public static class UpstreamQuotaRegistration
         // Installed whatever the key: an upstream that says stop is obeyed with or without a budget of our own.
         return client.AddHttpMessageHandler(provider => provider.GetRequiredService<UpstreamQuotaHandler>());
     }
+
+    /// <summary>
+    /// A second budget with the upstream, for an endpoint it counts apart (ip-api.com's <c>POST /batch</c>): shared
+    /// through Redis like the first, under its own key, and corrected by the same <c>X-Rl</c>/<c>X-Ttl</c> headers.
+    /// </summary>
+    public static IHttpClientBuilder AddUpstreamQuota(this IHttpClientBuilder client, string budget, Func<IServiceProvider, int> requestsPerMinute)
+    {
+        client.Services.AddKeyedSingleton<IUpstreamQuota>(budget, (provider, _) =>
+        {
+            var limit = requestsPerMinute(provider);
+            var inProcess = new InProcessUpstreamQuota(limit, TimeSpan.FromMinutes(1), provider.GetRequiredService<TimeProvider>());
+            return provider.GetRequiredService<RedisConnection>() is { IsConfigured: true } redis
+                ? new RedisUpstreamQuota(
+                    redis,
+                    RedisKey + ":" + budget,
+                    limit,
+                    TimeSpan.FromMinutes(1),
+                    inProcess,
+                    provider.GetRequiredService<ILogger<RedisUpstreamQuota>>())
+                : inProcess;
+        });
+
+        return client.AddHttpMessageHandler(provider =>
+            requestsPerMinute(provider) > 0
+                ? ActivatorUtilities.CreateInstance<UpstreamQuotaHandler>(provider, provider.GetRequiredKeyedService<IUpstreamQuota>(budget))
+                : new PassThroughHandler());
+    }
+
+    private sealed class PassThroughHandler : DelegatingHandler;
 }

@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using RazorIpInfo.Bulk;
+using RazorIpInfo.Lookup;
+using RazorIpInfo.Protection;
+
+namespace RazorIpInfo.Api;
+
+/// <summary><c>POST /api/ip-info/batch</c>: many addresses in one request, for scripts reading logs.</summary>
+public static class BatchApi
+{
+    public static RouteGroupBuilder MapBatchLookup(this RouteGroupBuilder api)
+    {
+        api.MapPost("/batch", LookupBatchAsync)
+            .WithName("LookupIpInfoBatch")
+            .WithSummary("Information about up to 1,000 addresses at once.")
+            .WithDescription(
+                "The body is a JSON array of address strings. The answer is an array in the same order: for each " +
+                "address the record GET /api/ip-info/{ip} returns, or a ProblemDetails-style object saying why there " +
+                "is none (with the entry as given in \"query\"). Each distinct public address counts as one lookup " +
+                "against the caller's rate limit. Addresses the cache holds cost nothing upstream; the rest are asked " +
+                "100 at a time, and the offline database answers when the upstream's batch budget is spent (the " +
+                "\"provider\" field says which answered).")
+            .Accepts<string[]>("application/json")
+            .Produces<IpInfo[]>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            // Charged by its number of addresses instead, once the body says how many (ClientLookupLimiter).
+            .DisableRateLimiting();
+        return api;
+    }
+
+    /// <summary>
+    /// Routing answers a body that is not JSON with 415 before the endpoint runs (it reads the endpoint's
+    /// Accepts metadata); this adds the sentence that says what to send instead.
+    /// </summary>
+    public static void ExplainUnsupportedMediaType(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType &&
+            context.HttpContext.Request.Path.StartsWithSegments("/api/ip-info/batch"))
+        {
+            context.ProblemDetails.Detail ??= NotJson;
+        }
+    }
+
+    private const string NotJson = "Send the addresses as a JSON array with Content-Type: application/json, such as [\"8.8.8.8\", \"1.1.1.1\"].";
+
+    internal static async Task<Results<Ok<List<object>>, ProblemHttpResult>> LookupBatchAsync(
+        HttpContext context,
+        BulkLookupService bulk,
+        ClientLookupLimiter limiter,
+        IOptions<BulkOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        if (!context.Request.HasJsonContentType())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported Media Type", detail: NotJson);
+        }
+
+        if (TooLarge(context, limits) is { } tooLarge)
+        {
+            return tooLarge;
+        }
+
+        List<string> texts;
+        try
+        {
+            texts = await ReadAddressesAsync(context.Request.Body, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a JSON array of addresses",
+                detail: "The body must be a JSON array of strings, each an IPv4 or IPv6 address, such as [\"8.8.8.8\", \"2001:4860:4860::8888\"].");
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return BodyTooLarge(limits);
+        }
+
+        if (texts.Count > limits.MaxAddresses)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many addresses",
+                detail: string.Create(CultureInfo.InvariantCulture,
+                    $"The list has {texts.Count} addresses; one request may hold at most {limits.MaxAddresses}. Split it into smaller requests."));
+        }
+
+        var entries = texts.Select(BulkInput.FromString).ToList();
+        using var lease = limiter.TryAcquire(RateLimits.ClientKey(context), CountLookups(entries));
+        if (!lease.IsAcquired)
+        {
+            return TooManyLookups(context, lease, CountLookups(entries), limiter.PerMinute);
+        }
+
+        var result = await bulk.LookupAsync(entries, UpstreamLanguage.Current, cancellationToken);
+        return TypedResults.Ok(BulkExport.Items(result));
+    }
+
+    /// <summary>What a bulk lookup costs against the per-client limit: its distinct public addresses, as many single lookups.</summary>
+    public static int CountLookups(IEnumerable<BulkEntry> entries) =>
+        entries.Select(e => e.Address).OfType<System.Net.IPAddress>().Distinct()
+            .Count(a => AddressScope.Classify(a) == AddressKind.Public);
+
+    /// <summary>A body larger than the limit is refused before it is read; one that grows past it while read, by Kestrel.</summary>
+    private static ProblemHttpResult? TooLarge(HttpContext context, BulkOptions limits)
+    {
+        if (context.Request.ContentLength > limits.MaxInputBytes)
+        {
+            return BodyTooLarge(limits);
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = limits.MaxInputBytes;
+        }
+
+        return null;
+    }
+
+    private static ProblemHttpResult BodyTooLarge(BulkOptions limits) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large",
+            detail: string.Create(CultureInfo.InvariantCulture,
+                $"The body is larger than {limits.MaxInputBytes / 1024} KB. Send at most {limits.MaxAddresses} addresses per request."));
+
+    private static ProblemHttpResult TooManyLookups(HttpContext context, RateLimitLease lease, int lookups, int perMinute)
+    {
+        if (lookups > perMinute)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many addresses for this client",
+                detail: string.Create(CultureInfo.InvariantCulture,
+                    $"The list has {lookups} public addresses to look up, and a client may look up at most {perMinute} a minute here. Send at most {perMinute} per request."));
+        }
+
+        var seconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
+        context.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+            detail: string.Create(CultureInfo.InvariantCulture,
+                $"This client has made too many lookups: the list needs {lookups}. Try again in {seconds} s."));
+    }
+
+    /// <summary>Reads a JSON array of strings; anything else (an object, a number in the array, nesting) is a JsonException.</summary>
+    private static async Task<List<string>> ReadAddressesAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var document = await JsonDocument.ParseAsync(body, new JsonDocumentOptions { MaxDepth = 2 }, cancellationToken);
+        if (document.RootElement.ValueKind != JsonValueKind.Array)
+        {
+            throw new JsonException("Not an array.");
+        }
+
+        var texts = new List<string>(document.RootElement.GetArrayLength());
+        foreach (var item in document.RootElement.EnumerateArray())
+        {
+            texts.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : throw new JsonException("Not a string."));
+        }
+
+        return texts;
+    }
+}

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text;
+using System.Threading.RateLimiting;
+using Htmx;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using RazorIpInfo.Api;
+using RazorIpInfo.Bulk;
+using RazorIpInfo.Lookup;
+using RazorIpInfo.Protection;
+using RazorIpInfo.Resources;
+
+namespace RazorIpInfo.Pages.Bulk;
+
+/// <summary>
+/// <c>/bulk</c>: paste addresses or a log excerpt (or choose a text file) and get a summary, a table and
+/// downloads. The form posts, so it carries an antiforgery token, which Razor Pages checks on every POST
+/// handler by default; the page is therefore never compressed (BREACH, see docs/performance.md).
+/// </summary>
+[EnableRateLimiting(RateLimits.Policy)]
+[RequestSizeLimit(MaxRequestBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = MaxRequestBytes, ValueLengthLimit = MaxRequestBytes)]
+[TooLargeIs413(MaxRequestBytes)]
+public sealed class BulkModel(
+    BulkLookupService bulk,
+    ClientLookupLimiter limiter,
+    IOptions<BulkOptions> options,
+    TimeProvider time,
+    IStringLocalizer<SharedResource> text) : PageModel
+{
+    /// <summary>
+    /// The pasted text and the file may each be as large as Bulk:MaxInputBytes (1 MB); this bounds the request
+    /// that carries both before any of it is read, and the handler checks each part against the option.
+    /// </summary>
+    private const int MaxRequestBytes = 2 * 1024 * 1024 + 64 * 1024;
+
+    [BindProperty(Name = "text")]
+    public string? Text { get; set; }
+
+    [BindProperty(Name = "file")]
+    public IFormFile? Upload { get; set; }
+
+    /// <summary>The entries of the result, one per line: what the download buttons send back.</summary>
+    [BindProperty(Name = "entries")]
+    public string? Entries { get; set; }
+
+    [BindProperty(Name = "format")]
+    public string? Format { get; set; }
+
+    public BulkResult? Result { get; private set; }
+
+    /// <summary>A sentence saying why there is no result.</summary>
+    public string? Error { get; private set; }
+
+    public int MaxAddresses => options.Value.MaxAddresses;
+
+    public string Title => text["Bulk.Title"];
+
+    // The empty form carries the token too.
+    public void OnGet() => DoNotCompress();
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        DoNotCompress();
+        var input = await ReadInputAsync(cancellationToken);
+        var status = input is null ? StatusCodes.Status413PayloadTooLarge : await LookUpAsync(input, cancellationToken);
+
+        // htmx swaps only 2xx answers, so its fragment is always 200 and says itself what went wrong; the
+        // full page keeps the status for a browser without JavaScript and for scripts.
+        if (Request.IsHtmx() && !Request.IsHtmxHistoryRestoreRequest())
+        {
+            return Partial("_BulkResult", this);
+        }
+
+        return new PageResult { StatusCode = status };
+    }
+
+    /// <summary>The same result as a file: the entries come back from the result's own form, and the cache answers them.</summary>
+    public async Task<IActionResult> OnPostDownloadAsync(CancellationToken cancellationToken)
+    {
+        DoNotCompress();
+        if (Entries is null || Entries.Length > options.Value.MaxInputBytes)
+        {
+            Error = text["Bulk.Error.TooLarge"];
+            return new PageResult { StatusCode = StatusCodes.Status413PayloadTooLarge };
+        }
+
+        var status = await LookUpAsync(Entries, cancellationToken);
+        if (Result is null)
+        {
+            return new PageResult { StatusCode = status };
+        }
+
+        var now = time.GetUtcNow();
+        return string.Equals(Format, "json", StringComparison.Ordinal)
+            ? File(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(BulkExport.Items(Result), JsonOptions),
+                "application/json; charset=utf-8", BulkExport.FileName(now, "json"))
+            : File(BulkExport.Csv(Result), BulkExport.CsvContentType, BulkExport.FileName(now, "csv"));
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions JsonOptions = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    /// <summary>The pasted text and the file's text together, or null (with <see cref="Error"/>) when either is too large.</summary>
+    private async Task<string?> ReadInputAsync(CancellationToken cancellationToken)
+    {
+        var max = options.Value.MaxInputBytes;
+        if ((Text?.Length ?? 0) > max || Upload?.Length > max)
+        {
+            Error = text["Bulk.Error.TooLarge"];
+            return null;
+        }
+
+        if (Upload is not { Length: > 0 })
+        {
+            return Text ?? "";
+        }
+
+        // Invalid UTF-8 becomes U+FFFD, which separates like any other character that is not part of an address.
+        using var reader = new StreamReader(Upload.OpenReadStream(), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return (Text ?? "") + "\n" + await reader.ReadToEndAsync(cancellationToken);
+    }
+
+    private async Task<int> LookUpAsync(string input, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        var entries = BulkInput.Extract(input, limits.MaxAddresses);
+        if (entries.Count > limits.MaxAddresses)
+        {
+            Error = text["Bulk.Error.TooMany", limits.MaxAddresses.ToString("N0", CultureInfo.CurrentCulture)];
+            return StatusCodes.Status413PayloadTooLarge;
+        }
+
+        if (entries.Count == 0)
+        {
+            Error = text["Bulk.Error.Empty"];
+            return StatusCodes.Status400BadRequest;
+        }
+
+        var lookups = BatchApi.CountLookups(entries);
+        using var lease = limiter.TryAcquire(RateLimits.ClientKey(HttpContext), lookups);
+        if (!lease.IsAcquired)
+        {
+            if (lookups > limiter.PerMinute)
+            {
+                Error = text["Bulk.Error.OverAllowance", lookups, limiter.PerMinute];
+            }
+            else
+            {
+                var seconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
+                Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
+                Error = text["Bulk.Error.TooManyRequests", seconds];
+            }
+
+            return StatusCodes.Status429TooManyRequests;
+        }
+
+        Result = await bulk.LookupAsync(entries, UpstreamLanguage.Current, cancellationToken);
+        Entries = string.Join('\n', entries.Select(e => e.Text));
+        return StatusCodes.Status200OK;
+    }
+
+    /// <summary>
+    /// This response holds an antiforgery token next to text the visitor chose (their list, echoed in the
+    /// table): the two conditions of BREACH. Compression is turned off for it rather than argued about.
+    /// </summary>
+    private void DoNotCompress()
+    {
+        if (HttpContext.Features.Get<IHttpsCompressionFeature>() is { } compression)
+        {
+            compression.Mode = HttpsCompressionMode.DoNotCompress;
+        }
+    }
+}

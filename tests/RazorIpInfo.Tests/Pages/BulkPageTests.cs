@@ -1,0 +1,283 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using AngleSharp.Dom;
+using RazorIpInfo.Tests.Api;
+using RazorIpInfo.Tests.Infrastructure;
+using WireMock.ResponseBuilders;
+
+namespace RazorIpInfo.Tests.Pages;
+
+public sealed class BulkPageTests : IDisposable
+{
+    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
+
+    public void Dispose() => upstream.Dispose();
+
+    /// <summary>What a browser does: loads the form (which sets the antiforgery cookie) and posts it back with the token.</summary>
+    private static async Task<HttpResponseMessage> PostFormAsync(
+        HttpClient client, string text, (string Name, byte[] Content)? file = null, string handler = "", bool htmx = false)
+    {
+        var form = (await client.GetDocumentAsync("/bulk")).QuerySelector("form#bulk-form")!;
+        var content = new MultipartFormDataContent
+        {
+            { new StringContent(Token(form)), "__RequestVerificationToken" },
+            { new StringContent(text), "text" },
+        };
+        if (file is { } upload)
+        {
+            content.Add(new ByteArrayContent(upload.Content), "file", upload.Name);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/bulk" + handler) { Content = content };
+        if (htmx)
+        {
+            request.Headers.Add("HX-Request", "true");
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    private static string Token(IElement form) =>
+        form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+
+    private static IReadOnlyList<string> RowAddresses(IDocument page) =>
+        [.. page.QuerySelectorAll("#bulk-table tbody tr th").Select(th => th.TextContent.Trim())];
+
+    private static string Total(IDocument page, string label) =>
+        page.QuerySelectorAll(".bulk-totals div").Single(d => d.QuerySelector("dt")!.TextContent == label).QuerySelector("dd")!.TextContent;
+
+    [Fact]
+    public async Task TheFormPostsWithAnAntiforgeryTokenAndWorksWithoutJavaScript()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        var page = await app.CreateClient().GetDocumentAsync("/bulk");
+        var form = page.QuerySelector("form#bulk-form")!;
+
+        Assert.Equal("post", form.GetAttribute("method"));
+        Assert.Equal("/bulk", form.GetAttribute("action"));
+        Assert.Equal("multipart/form-data", form.GetAttribute("enctype"));
+        Assert.False(string.IsNullOrEmpty(Token(form)));
+        Assert.NotNull(page.QuerySelector("textarea#bulk-text[name=text]"));
+        Assert.NotNull(page.QuerySelector("input#bulk-file[type=file][name=file]"));
+        Assert.NotNull(page.QuerySelector("a[href='/bulk']"));
+    }
+
+    [Fact]
+    public async Task APastedLogExcerptGivesASummaryAndATableInTheOrderGivenFromOneBatchCall()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        const string log = """
+            8.8.8.8 - - [25/Nov/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 512
+            [2001:4860:4860::8888]:443 - - [25/Nov/2026:09:00:01 +0000] "GET /a HTTP/1.1" 404 0
+            192.168.1.20 - - [25/Nov/2026:09:00:02 +0000] "GET / HTTP/1.1" 200 512
+            999.1.1.1 8.8.8.8 192.0.2.1
+            """;
+
+        var response = await PostFormAsync(app.CreateClient(), log);
+        var page = await Html.ParseAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["8.8.8.8", "2001:4860:4860::8888", "192.168.1.20", "999.1.1.1", "192.0.2.1"], RowAddresses(page));
+        Assert.Equal("5", Total(page, "Entries"));
+        Assert.Equal("2", Total(page, "Found"));
+        Assert.Equal("1", Total(page, "Not an address"));
+        Assert.Equal("1", Total(page, "Private or local"));
+        Assert.Equal("1", Total(page, "Reserved"));
+        Assert.Equal("2", Total(page, "Hosting or data centre"));
+        Assert.Contains("United States", page.QuerySelector(".bulk-counts li")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("Not an IP address.", page.QuerySelector(".bulk-row-invalid .bulk-reason")!.TextContent);
+        Assert.Contains("ip-api.com", page.QuerySelectorAll("#bulk-table tbody tr")[0].TextContent, StringComparison.Ordinal);
+        Assert.NotNull(page.QuerySelector("#bulk-map"));
+        Assert.Equal(1, upstream.BatchRequests);
+        Assert.Equal(["8.8.8.8", "2001:4860:4860::8888"], upstream.BatchedAddresses);
+    }
+
+    [Fact]
+    public async Task AddressesInAChosenTextFileAreLookedUpWithThePastedOnes()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var response = await PostFormAsync(app.CreateClient(), "8.8.8.8", ("addresses.txt", Encoding.UTF8.GetBytes("1.1.1.1\r\n9.9.9.9\r\n")));
+        var page = await Html.ParseAsync(response);
+
+        Assert.Equal(["8.8.8.8", "1.1.1.1", "9.9.9.9"], RowAddresses(page));
+    }
+
+    [Fact]
+    public async Task APostWithoutTheAntiforgeryTokenIsRefused()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        var client = app.CreateClient();
+        await client.GetAsync("/bulk");
+
+        var response = await client.PostAsync("/bulk", new FormUrlEncodedContent([new("text", "8.8.8.8")]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(upstream.Requests);
+    }
+
+    public static TheoryData<string, HttpStatusCode, string> BadInputs => new()
+    {
+        { "no addresses, only words", HttpStatusCode.BadRequest, "No IP addresses were found in what you sent." },
+        { string.Join('\n', BatchApiTests.PublicAddresses(1001)), HttpStatusCode.RequestEntityTooLarge, "That is more than 1,000 addresses. Split the list and look up each part on its own." },
+        { new string(' ', 1024 * 1024) + "8.8.8.8", HttpStatusCode.RequestEntityTooLarge, "That is more than 1 MB of text. Send a shorter excerpt or split the file." },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public async Task BadInputIsExplainedOnThePageAndNothingReachesTheUpstream(string text, HttpStatusCode status, string message)
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var response = await PostFormAsync(app.CreateClient(), text);
+        var page = await Html.ParseAsync(response);
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(message, page.QuerySelector("#bulk-error")!.TextContent);
+        Assert.Empty(upstream.Requests);
+    }
+
+    [Fact]
+    public async Task AFileOverTheLimitIsExplainedAndNotRead()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var response = await PostFormAsync(app.CreateClient(), "", ("big.log", Encoding.UTF8.GetBytes(new string('x', 1024 * 1024 + 1))));
+        var page = await Html.ParseAsync(response);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("That is more than 1 MB of text. Send a shorter excerpt or split the file.", page.QuerySelector("#bulk-error")!.TextContent);
+        Assert.Empty(upstream.Requests);
+    }
+
+    [Fact]
+    public async Task ARequestFarOverTheLimitIsRefusedWith413BeforeItIsRead()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+
+        var response = await PostFormAsync(app.CreateClient(), "", ("huge.log", new byte[5 * 1024 * 1024]));
+        var page = await Html.ParseAsync(response);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("What you sent is larger than this site accepts. Send a shorter list or a smaller file.", page.QuerySelector("section p")!.TextContent);
+        Assert.Empty(upstream.Requests);
+    }
+
+    [Fact]
+    public async Task AListOverTheClientsAllowanceIsRefusedWithTheReason()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        app.Settings["RateLimits:LookupsPerMinute"] = "5";
+
+        var response = await PostFormAsync(app.CreateClientFor("198.51.100.9"), string.Join(' ', BatchApiTests.PublicAddresses(6)));
+        var page = await Html.ParseAsync(response);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal("This list has 6 public addresses, and this site looks up at most 5 a minute for each visitor. Send a shorter list.",
+            page.QuerySelector("#bulk-error")!.TextContent);
+        Assert.Empty(upstream.Requests);
+    }
+
+    [Fact]
+    public async Task WithHtmxOnlyTheResultRegionComesBackAndAlwaysAs200()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        var client = app.CreateClient();
+
+        var found = await PostFormAsync(client, "8.8.8.8", htmx: true);
+        var empty = await PostFormAsync(client, "nothing", htmx: true);
+        var html = await found.Content.ReadAsStringAsync();
+        var fragment = await Html.ParseAsync(found);
+        var error = await Html.ParseAsync(empty);
+
+        Assert.Equal(HttpStatusCode.OK, found.StatusCode);
+        Assert.DoesNotContain("<html", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("bulk-form", html, StringComparison.Ordinal);
+        Assert.Equal(["8.8.8.8"], RowAddresses(fragment));
+        Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+        Assert.Equal("No IP addresses were found in what you sent.", error.QuerySelector("#bulk-error")!.TextContent);
+    }
+
+    [Fact]
+    public async Task TheCsvDownloadIsAnAttachmentOfTheSameResultSafeForSpreadsheetsAndCostsNoUpstreamCall()
+    {
+        upstream.Answer("9.9.9.9", new { status = "success", query = "9.9.9.9", country = "Switzerland", countryCode = "CH", org = "=HYPERLINK(\"http://evil.example\",\"x\")" });
+        await using var app = new RazorIpInfoFactory(upstream);
+        var client = app.CreateClient();
+        var page = await Html.ParseAsync(await PostFormAsync(client, "9.9.9.9 8.8.8.8 10.0.0.1 nonsense 999.9.9.9"));
+        var download = page.QuerySelector("form.bulk-download")!;
+
+        var response = await client.PostAsync("/bulk?handler=Download", new FormUrlEncodedContent(
+        [
+            new("__RequestVerificationToken", Token(download)),
+            new("entries", download.QuerySelector("input[name=entries]")!.GetAttribute("value")!),
+            new("format", "csv"),
+        ]));
+        var csv = (await response.Content.ReadAsStringAsync()).Split("\r\n");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition!.DispositionType);
+        Assert.Matches(@"^ip-info-bulk-\d{8}T\d{6}Z\.csv$", response.Content.Headers.ContentDisposition.FileName);
+        Assert.Equal(4, csv.Count(line => line.Length > 0) - 1);
+        Assert.StartsWith("9.9.9.9,9.9.9.9,found,Switzerland,CH,", csv[1], StringComparison.Ordinal);
+        Assert.Contains(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",", csv[1], StringComparison.Ordinal);
+        Assert.StartsWith("10.0.0.1,10.0.0.1,private,", csv[3], StringComparison.Ordinal);
+        Assert.StartsWith("999.9.9.9,,invalid,", csv[4], StringComparison.Ordinal);
+        Assert.Equal(1, upstream.BatchRequests);
+    }
+
+    [Fact]
+    public async Task TheJsonDownloadHasTheApisShape()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        var client = app.CreateClient();
+        var download = (await Html.ParseAsync(await PostFormAsync(client, "8.8.8.8 192.168.0.1"))).QuerySelector("form.bulk-download")!;
+
+        var response = await client.PostAsync("/bulk?handler=Download", new FormUrlEncodedContent(
+        [
+            new("__RequestVerificationToken", Token(download)),
+            new("entries", download.QuerySelector("input[name=entries]")!.GetAttribute("value")!),
+            new("format", "json"),
+        ]));
+        var items = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+        Assert.EndsWith(".json", response.Content.Headers.ContentDisposition!.FileName, StringComparison.Ordinal);
+        Assert.Equal("Ashburn", items[0].GetProperty("city").GetString());
+        Assert.Equal(422, items[1].GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task ThePageIsInTheVisitorsLanguageAndSoAreCountryNames()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("de-DE");
+        var address = BatchApiTests.PublicAddresses(3).First(a => a.Sum(c => c) % 3 == 1);
+
+        var page = await Html.ParseAsync(await PostFormAsync(client, address));
+
+        Assert.Equal("Viele Adressen abfragen", page.QuerySelector("h1")!.TextContent);
+        Assert.Equal("Zusammenfassung", page.QuerySelector("#bulk-summary-title")!.TextContent);
+        Assert.Equal("Deutschland", page.QuerySelectorAll("#bulk-table tbody td")[0].TextContent);
+    }
+
+    [Fact]
+    public async Task ThePageCarryingTheTokenIsNeverCompressedOverHttps()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        var client = app.CreateClientFor("8.8.8.8");
+        client.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
+        client.DefaultRequestHeaders.AcceptEncoding.ParseAdd("br");
+        client.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+
+        var home = await client.GetAsync("/?ip=8.8.8.8");
+        var bulk = await client.GetAsync("/bulk");
+
+        Assert.Equal(HttpStatusCode.OK, bulk.StatusCode);
+        Assert.Contains("br", home.Content.Headers.ContentEncoding);
+        Assert.Empty(bulk.Content.Headers.ContentEncoding);
+    }
+}
