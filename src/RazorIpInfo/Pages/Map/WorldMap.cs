@@ -45,8 +45,14 @@ public sealed record WorldMap(IReadOnlyList<MapPoint> Points, string Label)
             return For(list.First(), text);
         }
 
-        var points = list
-            .Select(info => MapProjection.Project(info.Latitude, info.Longitude))
+        return ForPlaces(list.Select(info => (info.Latitude, info.Longitude)), text);
+    }
+
+    /// <summary>The map for many places (a bulk lookup's), a dot for each distinct one; null when there is none.</summary>
+    public static WorldMap? ForPlaces(IEnumerable<(double? Latitude, double? Longitude)> places, IStringLocalizer<SharedResource> text)
+    {
+        var points = places
+            .Select(place => MapProjection.Project(place.Latitude, place.Longitude))
             .OfType<MapPoint>()
             .DistinctBy(point => (Math.Round(point.X), Math.Round(point.Y)))
             .ToList();
