@@ -51,4 +51,4 @@ app.MapAsApi();
 app.MapTextEndpoints();
 app.MapLanguageSwitch();
 
-app.Run();
+return app.RunUnlessMisconfigured();

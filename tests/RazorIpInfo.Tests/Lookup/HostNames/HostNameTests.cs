@@ -146,7 +146,8 @@ public sealed class HostNameSiteTests : IDisposable
     public async Task AtMostEightAddressesAreShown()
     {
         resolver.Answers["many.example"] = [.. Enumerable.Range(1, 40).Select(i => IPAddress.Parse($"8.8.{i}.8"))];
-        upstream.Answer("8.8.1.8", IpApiEmulator.Samples.GoogleDnsV4);
+        // The answer names the address asked; an answer about another address is refused as a lie.
+        upstream.Answer("8.8.1.8", IpApiEmulator.Samples.Anywhere("8.8.1.8"));
 
         var json = await client.GetFromJsonAsync<JsonElement>("/api/ip-info/many.example");
 
