@@ -205,15 +205,7 @@ public sealed class LookupCacheTests : IDisposable
         Assert.Single(app.Logs.GetSnapshot(), log => log.Message.Contains("per-process", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void WithRedisButWithoutAKeySecretTheSiteRefusesToStart()
-    {
-        app.Settings["ConnectionStrings:Redis"] = IpApiEmulator.ClosedPortUrl()["http://".Length..];
-
-        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
-
-        Assert.Contains("Cache:KeySecret", error.Message, StringComparison.Ordinal);
-    }
+    // Redis without Cache:KeySecret stops start-up: see Observability/ConfigurationErrorTests.
 
     private static string Provenance(AngleSharp.Dom.IDocument page) =>
         page.Card().QuerySelector(".provenance")!.TextContent.Trim();
