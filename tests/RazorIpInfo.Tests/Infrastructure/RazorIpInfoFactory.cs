@@ -47,7 +47,7 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
         return this;
     }
 
-    public const int SlowAnswer = 4000;
+    public const int SlowAnswer = 2000;
 
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
 

@@ -8,23 +8,10 @@ using WireMock.ResponseBuilders;
 namespace RazorIpInfo.Tests.Lookup.Networks;
 
 /// <summary>The network data through the real site: card, JSON, text endpoints, AS pages and the AS API.</summary>
-public sealed class NetworkDataSiteTests : IDisposable
+public sealed class NetworkDataSiteTests(SharedSite site) : IClassFixture<SharedSite>
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-    private readonly RazorIpInfoFactory app;
-    private readonly HttpClient client;
-
-    public NetworkDataSiteTests()
-    {
-        app = new RazorIpInfoFactory(upstream);
-        client = app.CreateClient();
-    }
-
-    public void Dispose()
-    {
-        app.Dispose();
-        upstream.Dispose();
-    }
+    private readonly IpApiEmulator upstream = site.Upstream;
+    private readonly HttpClient client = site.Client;
 
     [Fact]
     public async Task CardShowsThePrefixLinksTheAsAndCreditsTheNetworkData()
