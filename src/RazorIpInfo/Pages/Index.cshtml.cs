@@ -27,20 +27,51 @@ public sealed class IndexModel(IpLookupService lookup, AddressQuery query, IStri
 
     public IpCardModel Card { get; private set; } = null!;
 
+    /// <summary>The lookup still running when the page starts to render; the card section awaits it.</summary>
+    private Task<IpCardModel>? pendingCard;
+
+    /// <summary>The normalised query (an address as typed, or a host name), known before any lookup; null for "my own address".</summary>
+    private string? normalisedQuery;
+
+    /// <summary>Whether the layout should send the head before the card: the lookup is still running, so the
+    /// browser can fetch the stylesheet and scripts while the server waits for the upstream.</summary>
+    public bool CardIsPending => pendingCard is { IsCompleted: false };
+
     /// <summary>The window title, also sent with a lookup's fragment so that htmx updates it.</summary>
-    public string Title => Card.Query is { } query ? $"{query} — RazorIpInfo" : text["Index.Title"];
+    public string Title => normalisedQuery is { } shown ? $"{shown} — RazorIpInfo" : text["Index.Title"];
 
     public bool InvalidAddress => Card.Result is LookupResult.Refused { Reason: RefusalReason.InvalidAddress };
 
     /// <summary>The address of the full page that shows this card, as a visitor would bookmark it.</summary>
-    public string PageUrl => string.IsNullOrWhiteSpace(Ip) ? "/" : "/?ip=" + Uri.EscapeDataString(Card.Query ?? Ip.Trim());
+    public string PageUrl => string.IsNullOrWhiteSpace(Ip) ? "/" : "/?ip=" + Uri.EscapeDataString(normalisedQuery ?? Ip.Trim());
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Card = await LoadCardAsync(cancellationToken);
+        var loading = LoadCardAsync(cancellationToken);
+
+        // Whatever ip-api.com says about the visitor's own address or a well-formed one, the page is a 200
+        // (the card explains a failure): the status is known, so the head need not wait for the upstream.
+        // A host name is resolved first because "no such host" is a 404, and a malformed query is a 400.
+        if (!loading.IsCompleted && (string.IsNullOrWhiteSpace(Ip) || AddressInput.TryParse(Ip, out _)))
+        {
+            pendingCard = loading;
+            return Page();
+        }
+
+        Card = await loading;
         return InvalidAddress ? new PageResult { StatusCode = StatusCodes.Status400BadRequest }
             : Card.Host?.Outcome == HostNameOutcome.NotFound ? new PageResult { StatusCode = StatusCodes.Status404NotFound }
             : Page();
+    }
+
+    /// <summary>Waits for the lookup the page started (the layout has sent the head by then).</summary>
+    public async Task CompleteCardAsync()
+    {
+        if (pendingCard is { } pending)
+        {
+            Card = await pending;
+            pendingCard = null;
+        }
     }
 
     /// <summary>
@@ -72,6 +103,10 @@ public sealed class IndexModel(IpLookupService lookup, AddressQuery query, IStri
     private async Task<IpCardModel> LoadCardAsync(CancellationToken cancellationToken)
     {
         var language = UpstreamLanguage.Current;
+        normalisedQuery = string.IsNullOrWhiteSpace(Ip) ? null
+            : AddressInput.TryParse(Ip, out var address) ? address.ToString()
+            : HostNameInput.TryNormalise(Ip, out var name) ? name
+            : null;
         if (string.IsNullOrWhiteSpace(Ip))
         {
             var visitor = VisitorAddress.From(HttpContext);

@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using System.Net;
+using System.Text;
 using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
 using RazorIpInfo.Tests.Infrastructure;
 using WireMock.ResponseBuilders;
 
@@ -10,6 +13,42 @@ public sealed class IndexPageTests : IDisposable
     private readonly IpApiEmulator upstream = IpApiEmulator.Start();
 
     public void Dispose() => upstream.Dispose();
+
+    [Theory]
+    [InlineData("/?ip=9.9.9.9")]
+    [InlineData("/")]
+    public async Task OnACacheMissTheHeadIsSentBeforeTheUpstreamAnswers(string url)
+    {
+        var slow = TimeSpan.FromSeconds(3);
+        upstream.Respond("9.9.9.9", Response.Create().WithBodyAsJson(IpApiEmulator.Samples.Anywhere("9.9.9.9")).WithDelay(slow));
+        await using var app = new RazorIpInfoFactory(upstream);
+        var clock = Stopwatch.StartNew();
+
+        using var response = await app.CreateClientFor("9.9.9.9").GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var received = new StringBuilder();
+        var buffer = new char[8192];
+        while (!received.ToString().Contains("</head>", StringComparison.Ordinal) && await reader.ReadAsync(buffer) is > 0 and var read)
+        {
+            received.Append(buffer, 0, read);
+        }
+
+        var headAt = clock.Elapsed;
+        var firstPart = received.ToString();
+        received.Append(await reader.ReadToEndAsync());
+        var doneAt = clock.Elapsed;
+
+        // The browser can fetch the stylesheet and scripts while the server waits for ip-api.com.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("rel=\"stylesheet\" href=\"/css/site", firstPart, StringComparison.Ordinal);
+        Assert.Contains("src=\"/lib/htmx/dist/htmx.min", firstPart, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ashburn", firstPart, StringComparison.Ordinal);
+        Assert.True(doneAt - headAt > slow / 2, $"the head came {headAt.TotalSeconds:0.00} s in, the rest {doneAt.TotalSeconds:0.00} s in");
+        var page = await new HtmlParser().ParseDocumentAsync(received.ToString());
+        Assert.Equal("Ashburn", page.Facts()["City"]);
+        // The footer, rendered after the card, still credits who answered it.
+        Assert.Contains("ip-api.com", page.QuerySelector("footer")!.TextContent, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task FirstResponseAlreadyHoldsTheVisitorsCard()

@@ -136,7 +136,9 @@ public sealed class HostNameSiteTests : IDisposable
         Assert.Equal(status, api.StatusCode);
         Assert.Equal(title, (await api.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
         Assert.Equal((status, title + "\n"), (text.StatusCode, await text.Content.ReadAsStringAsync()));
-        Assert.True(page.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound or HttpStatusCode.BadRequest, page.StatusCode.ToString());
+        // The page answers a name that does not exist with 404 and a bad one with 400, decided before any
+        // of it is sent; a resolver that fails gets a 200 page whose card explains.
+        Assert.Equal(status == HttpStatusCode.GatewayTimeout ? HttpStatusCode.OK : status, page.StatusCode);
         Assert.Empty(upstream.Requests);
         // The hanging resolver is cut off at the configured 300 ms, three times, not left to hang the request.
         Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(10));
