@@ -55,16 +55,18 @@ public static class ServiceDefaults
                 .AddMeter("System.Runtime")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddPrometheusExporter())
-            .WithTracing(tracing => tracing
-                .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = context => !IsScrapeOrProbe(context.Request.Path))
-                .AddHttpClientInstrumentation());
+                .AddPrometheusExporter());
 
         // The exporter reads the standard OTEL_EXPORTER_OTLP_* variables; without an endpoint it would
-        // retry against localhost:4317 forever, so it is only added when one is configured.
+        // retry against localhost:4317 forever, so it is only added when one is configured. Traces are
+        // only collected then too: with nowhere to send them, tagging every request's span is pure cost
+        // (log lines still carry the TraceId of the request's own Activity).
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            otel.UseOtlpExporter();
+            otel.WithTracing(tracing => tracing
+                    .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = context => !IsScrapeOrProbe(context.Request.Path))
+                    .AddHttpClientInstrumentation())
+                .UseOtlpExporter();
         }
 
         return builder;
