@@ -29,7 +29,7 @@ public static class TextEndpoints
         foreach (var (path, field) in Fields)
         {
             app.MapGet(path, (string? ip, HttpContext context, IpLookupService lookup, AddressQuery query, CancellationToken cancellationToken) =>
-                    AnswerAsync(ip, field, context, lookup, query, cancellationToken))
+                    path == "/ip" ? AddressAsync(ip, context, lookup, query, cancellationToken) : AnswerAsync(ip, field, context, lookup, query, cancellationToken))
                 .RequireRateLimiting(RateLimits.Policy)
                 .AnswerHeadLikeGet()
                 .ExcludeFromDescription();
@@ -70,9 +70,21 @@ public static class TextEndpoints
         return Line(failure.Title, failure.Status);
     }
 
-    /// <summary>The page's address as text: what <c>curl host/</c> prints.</summary>
-    internal static Task<IResult> AddressAsync(string? ip, HttpContext context, IpLookupService lookup, AddressQuery query, CancellationToken cancellationToken) =>
-        AnswerAsync(ip, info => info.Address, context, lookup, query, cancellationToken);
+    /// <summary>
+    /// The address as text: what <c>curl host/</c> and <c>/ip</c> print. A public address is its own answer,
+    /// so it needs no lookup, which keeps the most-requested answer fast and makes it work while ip-api.com
+    /// does not. A visitor on a local network gets the server's public address, which only a lookup knows;
+    /// a host name needs resolving; a private or malformed address gets the lookup's explanation.
+    /// </summary>
+    internal static Task<IResult> AddressAsync(string? ip, HttpContext context, IpLookupService lookup, AddressQuery query, CancellationToken cancellationToken)
+    {
+        var known = string.IsNullOrWhiteSpace(ip) ? VisitorAddress.From(context).Address
+            : AddressInput.TryParse(ip, out var typed) ? AddressInput.Normalise(typed)
+            : null;
+        return known is not null && AddressScope.Classify(known) == AddressKind.Public
+            ? Task.FromResult(Line(known.ToString(), StatusCodes.Status200OK))
+            : AnswerAsync(ip, info => info.Address, context, lookup, query, cancellationToken);
+    }
 
     private static IResult Line(string text, int status) =>
         Results.Text(text + "\n", "text/plain", Encoding.UTF8, status);

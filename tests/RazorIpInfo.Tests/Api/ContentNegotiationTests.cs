@@ -116,7 +116,7 @@ public sealed class ContentNegotiationTests : IDisposable
         upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(429).WithHeader("X-Rl", "0").WithHeader("X-Ttl", "42"));
         await using var app = new RazorIpInfoFactory(upstream);
 
-        var response = await app.CreateClient().GetAsync("/ip?ip=9.9.9.9");
+        var response = await app.CreateClient().GetAsync("/country?ip=9.9.9.9");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.NotNull(response.Headers.RetryAfter);
@@ -131,9 +131,27 @@ public sealed class ContentNegotiationTests : IDisposable
         await using var app = new RazorIpInfoFactory(upstream).WithShortTimeouts();
         app.Settings["IpApi:MaxRetries"] = "0";
 
-        var response = await app.CreateClient().GetAsync("/ip?ip=9.9.9.9");
+        var response = await app.CreateClient().GetAsync("/country?ip=9.9.9.9");
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/", "9.9.9.9", "9.9.9.9")]
+    [InlineData("/ip", "9.9.9.9", "9.9.9.9")]
+    [InlineData("/ip?ip=9.9.9.9", "8.8.8.8", "9.9.9.9")]
+    [InlineData("/?ip=2001:4860:4860:0:0:0:0:8888", "8.8.8.8", "2001:4860:4860::8888")]
+    [InlineData("/ip?ip=::ffff:9.9.9.9", "8.8.8.8", "9.9.9.9")]
+    public async Task APublicAddressIsItsOwnAnswerEvenWhileTheUpstreamIsDown(string url, string visitor, string line)
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        app.Settings["IpApi:BaseUrl"] = IpApiEmulator.ClosedPortUrl();
+        var client = app.CreateClientFor(visitor);
+        using var request = Request(url, "curl/8.5.0", "*/*");
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal((HttpStatusCode.OK, line + "\n"), (response.StatusCode, await response.Content.ReadAsStringAsync()));
     }
 
     [Fact]
