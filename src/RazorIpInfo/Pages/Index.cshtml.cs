@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using RazorIpInfo.DualStack;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.HostNames;
 using RazorIpInfo.Pages.Card;
@@ -13,7 +15,8 @@ using RazorIpInfo.Resources;
 namespace RazorIpInfo.Pages;
 
 [EnableRateLimiting(RateLimits.Policy)]
-public sealed class IndexModel(IpLookupService lookup, AddressQuery query, IStringLocalizer<SharedResource> text) : PageModel
+public sealed class IndexModel(
+    IpLookupService lookup, AddressQuery query, IStringLocalizer<SharedResource> text, IOptions<DualStackOptions> dualStack) : PageModel
 {
     /// <summary>The address typed into the lookup form; empty means "my own address".</summary>
     [BindProperty(SupportsGet = true, Name = "ip")]
@@ -27,6 +30,9 @@ public sealed class IndexModel(IpLookupService lookup, AddressQuery query, IStri
 
     public IpCardModel Card { get; private set; } = null!;
 
+    /// <summary>Both of the visitor's addresses under the card; null when the dual-stack hosts are not configured.</summary>
+    public YourAddresses? Addresses { get; private set; }
+
     /// <summary>The window title, also sent with a lookup's fragment so that htmx updates it.</summary>
     public string Title => Card.Query is { } query ? $"{query} — RazorIpInfo" : text["Index.Title"];
 
@@ -38,6 +44,12 @@ public sealed class IndexModel(IpLookupService lookup, AddressQuery query, IStri
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         Card = await LoadCardAsync(cancellationToken);
+        Addresses = DualStackHosts.For(HttpContext, dualStack.Value);
+        if (Addresses is not null)
+        {
+            Response.Headers.ContentSecurityPolicy = DualStackHosts.MainPagePolicy(dualStack.Value);
+        }
+
         return InvalidAddress ? new PageResult { StatusCode = StatusCodes.Status400BadRequest }
             : Card.Host?.Outcome == HostNameOutcome.NotFound ? new PageResult { StatusCode = StatusCodes.Status404NotFound }
             : Page();
