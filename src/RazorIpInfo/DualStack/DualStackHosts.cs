@@ -26,23 +26,29 @@ public static partial class DualStackHosts
             .ValidateOnStart();
 
         // /family exists only on the two family hosts (the framework's host matching), and not at all
-        // while the feature is off, so the main host answers it with its usual 404.
+        // while the feature is off, so the main host answers it with its usual 404. Post-configured:
+        // Razor Pages' own set-up replaces the convention collection, whenever it is registered.
+        // The routes are built while the pipeline is, before the start-up check: the settings are read
+        // here unvalidated, so that a mistake in them is still explained by that check in one line.
         builder.Services.AddOptions<RazorPagesOptions>()
-            .Configure<IOptions<DualStackOptions>>((pages, dualStack) =>
+            .PostConfigure<IConfiguration>((pages, configuration) =>
+            {
+                var options = configuration.GetSection(DualStackOptions.Section).Get<DualStackOptions>() ?? new DualStackOptions();
                 pages.Conventions.AddPageRouteModelConvention(FamilyPage, model =>
                 {
-                    var options = dualStack.Value;
                     if (!options.Enabled)
                     {
                         model.Selectors.Clear();
-                        return;
                     }
-
-                    foreach (var selector in model.Selectors)
+                });
+                pages.Conventions.AddPageApplicationModelConvention(FamilyPage, model =>
+                {
+                    if (options.Enabled)
                     {
-                        selector.EndpointMetadata.Add(new HostAttribute(options.Ipv4Host!, options.Ipv6Host!));
+                        model.EndpointMetadata.Add(new HostAttribute(options.Ipv4Host!, options.Ipv6Host!));
                     }
-                }));
+                });
+            });
         return builder;
     }
 
@@ -53,15 +59,12 @@ public static partial class DualStackHosts
     /// </summary>
     public static IApplicationBuilder UseDualStack(this IApplicationBuilder app)
     {
-        var options = app.ApplicationServices.GetRequiredService<IOptions<DualStackOptions>>().Value;
-        if (!options.Enabled)
-        {
-            return app;
-        }
-
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DualStackHosts));
         return app.Use(async (context, next) =>
         {
+            // Read per request, not while the pipeline is built: a bad setting must reach the start-up
+            // check that explains it in one line, not stop the build with a stack trace.
+            var options = context.RequestServices.GetRequiredService<IOptions<DualStackOptions>>().Value;
             if (options.FamilyServedBy(context.Request.Host) is not { } served ||
                 context.Connection.RemoteIpAddress is not { } client ||
                 FamilyOf(client) == served)
@@ -112,13 +115,14 @@ public static partial class DualStackHosts
         var explanation = $"{host} answers only over {Name(served)}, and this request arrived over {Name(other)}: the proxy in front of it routes it wrongly.";
         context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
         var format = context.Request.Path.StartsWithSegments("/api") ? RootFormat.Json : ContentNegotiation.Choose(context.Request);
-        if (format == RootFormat.Json)
-        {
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        // Under /api a client may still accept only text: then it gets the line.
+        if (format == RootFormat.Json &&
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
             {
                 HttpContext = context,
                 ProblemDetails = { Status = StatusCodes.Status421MisdirectedRequest, Title = "Misdirected request", Detail = explanation },
-            });
+            }))
+        {
             return;
         }
 
