@@ -79,9 +79,13 @@ public static partial class DualStackHosts
         });
     }
 
-    /// <summary>The main page's policy with the two family hosts, and only they, allowed as embedded objects.</summary>
+    /// <summary>
+    /// The main page's policy with the two family hosts, and only they, allowed as embedded objects. Both
+    /// directives: Chromium checks an &lt;object&gt;'s fetch against object-src and the document it then
+    /// holds, a nested browsing context, against frame-src.
+    /// </summary>
     public static string MainPagePolicy(DualStackOptions options) =>
-        $"{SecurityHeaders.ContentSecurityPolicy}; object-src {options.Ipv4Host} {options.Ipv6Host}";
+        $"{SecurityHeaders.ContentSecurityPolicy}; object-src {options.Ipv4Host} {options.Ipv6Host}; frame-src {options.Ipv4Host} {options.Ipv6Host}";
 
     /// <summary>
     /// <c>/family</c> loads nothing but the stylesheet, and only the site's own hosts may embed it: the one
