@@ -144,6 +144,24 @@ public sealed class DualStackTests(DualStackSite site) : IClassFixture<DualStack
         Assert.Equal(expected, response.StatusCode);
     }
 
+    [Fact]
+    public async Task AMisdirectedRequestIsLoggedNamingTheHostNeverTheClientsAddress()
+    {
+        using var client = site.ClientOver(V6);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{Ipv6Host}/family");
+        request.Headers.Add("X-Forwarded-For", "198.51.100.42");
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.MisdirectedRequest, response.StatusCode);
+        var lines = site.App.Logs.GetSnapshot()
+            .Where(line => line.Category?.Contains("DualStack", StringComparison.Ordinal) == true)
+            .Select(line => string.Join(" | ", [line.Message, .. (line.StructuredState ?? []).Select(pair => pair.Value)]))
+            .ToList();
+        Assert.Contains(lines, line => line.Contains($"A request for {Ipv6Host} arrived over the other address family", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => line.Contains("198.51.100.42", StringComparison.Ordinal));
+    }
+
     public static TheoryData<string, AddressFamily, string?, string?, string> Negotiated => new()
     {
         { Ipv4Host, V4, "text/plain", null, "text/plain" },
