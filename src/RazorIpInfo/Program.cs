@@ -1,5 +1,6 @@
 using RazorIpInfo.Api;
 using RazorIpInfo.Bulk;
+using RazorIpInfo.DualStack;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.GeoDb;
 using RazorIpInfo.Lookup.HostNames;
@@ -28,6 +29,7 @@ builder.AddIpInfoApi();
 builder.AddBulkLookup();
 builder.AddInboundRateLimits();
 builder.AddLanguages();
+builder.AddDualStack();
 builder.AddPages();
 builder.AddResponseCompressionForPages();
 
@@ -39,6 +41,7 @@ app.UseResponseCompressionForPages(); // outside the error pages, so that they a
 app.UseErrorPages();
 app.UseHttpsOutsideDevelopment();
 app.UseSecurityHeaders();
+app.UseDualStack(); // after the trusted proxies: the client's family is the forwarded client's
 app.UseRouting(); // after the error pages, so that their re-executed requests are routed afresh
 app.UseRateLimiter();
 app.UseRootContentNegotiation();

@@ -20,6 +20,7 @@ trap cleanup EXIT
 pass() { echo "PASS  $*"; }
 fail() { echo "FAIL  $*"; failures=$((failures + 1)); }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port6() { python3 -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1",0)); print(s.getsockname()[1])'; }
 wait_for() { # url, seconds, pid that must stay alive
   for _ in $(seq 1 $(($2 * 10))); do
     curl -fs -o /dev/null "$1" && return 0
@@ -52,6 +53,7 @@ start_instance() { # port -> pid in $instance_pid
   IpApi__BaseUrl="http://127.0.0.1:$emulator_port" \
   Lookup__Providers__0=ip-api \
   RateLimits__LookupsPerMinute=100000 RateLimits__OwnCardPerMinute=100000 \
+  DualStack__SiteHost=site.test DualStack__Ipv4Host=v4.test DualStack__Ipv6Host=v6.test \
   dotnet "$work/publish/RazorIpInfo.dll" --urls "http://127.0.0.1:$1" >"$work/instance-$1.log" 2>&1 &
   instance_pid=$!
 }
@@ -59,6 +61,7 @@ port1=$(free_port); start_instance "$port1"; pid1=$instance_pid; pids+=("$pid1")
 port2=$(free_port); start_instance "$port2"; pid2=$instance_pid; pids+=("$pid2")
 
 nginx_port=$(free_port)
+nginx6_port=$(free_port6)
 mkdir -p "$work/nginx"
 # deploy/nginx.conf with free ports and a private prefix. The test's curl and wrk stand for a front
 # load balancer on loopback, so nginx takes the client from the X-Forwarded-For they send.
@@ -84,6 +87,7 @@ http {
   real_ip_header X-Forwarded-For;
   server {
     listen 127.0.0.1:$nginx_port;
+    listen [::1]:$nginx6_port;
     location / {
       proxy_pass http://razoripinfo;
       proxy_http_version 1.1;
@@ -106,7 +110,7 @@ for started in "$port1/healthz $pid1" "$port2/healthz $pid2" "$emulator_port/__c
   set -- $started
   wait_for "http://127.0.0.1:$1" 60 "$2" || { fail "start-up: 127.0.0.1:$1 did not answer"; tail -5 "$work"/*.log; exit 1; }
 done
-echo "Started: redis :$redis_port, emulator :$emulator_port, instances :$port1 :$port2, nginx :$nginx_port"
+echo "Started: redis :$redis_port, emulator :$emulator_port, instances :$port1 :$port2, nginx :$nginx_port [::1]:$nginx6_port"
 nginx_url="http://127.0.0.1:$nginx_port"
 
 # 1. The client address reaches the site through nginx.
@@ -161,6 +165,18 @@ if [ "${found%.*}" -gt 0 ]; then
   pass "/metrics on instance 2: razoripinfo_lookups_total{outcome=\"found\"} = $found"
 else
   fail "/metrics on instance 2 shows no found lookups"
+fi
+
+# 6. The family hosts through nginx: the site compares the family of the client nginx reports with the
+#    host's, whether the client reached nginx over IPv6 itself or a front balancer reported it.
+family_v6=$(curl -s -H 'Host: v6.test' "http://[::1]:$nginx6_port/family")
+misdirected=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: v6.test' "http://127.0.0.1:$nginx_port/family")
+reported=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: v6.test' -H 'X-Forwarded-For: 2001:db8::7' "http://127.0.0.1:$nginx_port/family")
+line=$(curl -s -H 'Host: v4.test' -H 'Accept: text/plain' "http://[::1]:$nginx6_port/")
+if [[ "$family_v6" == *'>::1</a>'* ]] && [ "$misdirected" = 421 ] && [ "$reported" = 200 ] && [[ "$line" == "Misdirected request: v4.test answers only over IPv4"* ]]; then
+  pass "family hosts through nginx: v6.test over IPv6 shows ::1, over IPv4 421, reported IPv6 client 200; v4.test over IPv6: $line"
+else
+  fail "family hosts through nginx: v6.test over IPv6 '${family_v6:0:80}', over IPv4 HTTP $misdirected, reported IPv6 HTTP $reported, v4.test over IPv6 '$line'"
 fi
 
 [ "$failures" -eq 0 ] && echo "All checks passed." || echo "$failures check(s) failed."

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using RazorIpInfo.DualStack;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.HostNames;
 using RazorIpInfo.Pages.Card;
@@ -13,7 +15,8 @@ using RazorIpInfo.Resources;
 namespace RazorIpInfo.Pages;
 
 [EnableRateLimiting(RateLimits.Policy)]
-public sealed class IndexModel(IpLookupService lookup, AddressQuery query, IStringLocalizer<SharedResource> text) : PageModel
+public sealed class IndexModel(
+    IpLookupService lookup, AddressQuery query, IStringLocalizer<SharedResource> text, IOptions<DualStackOptions> dualStack) : PageModel
 {
     /// <summary>The address typed into the lookup form; empty means "my own address".</summary>
     [BindProperty(SupportsGet = true, Name = "ip")]
@@ -37,6 +40,9 @@ public sealed class IndexModel(IpLookupService lookup, AddressQuery query, IStri
     /// browser can fetch the stylesheet and scripts while the server waits for the upstream.</summary>
     public bool CardIsPending => pendingCard is { IsCompleted: false };
 
+    /// <summary>Both of the visitor's addresses under the card; null when the dual-stack hosts are not configured.</summary>
+    public YourAddresses? Addresses { get; private set; }
+
     /// <summary>The window title, also sent with a lookup's fragment so that htmx updates it.</summary>
     public string Title => normalisedQuery is { } shown ? $"{shown} — RazorIpInfo" : text["Index.Title"];
 
@@ -47,6 +53,13 @@ public sealed class IndexModel(IpLookupService lookup, AddressQuery query, IStri
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
+        // Both addresses and the policy that lets the page embed the family hosts: headers, so before anything is sent.
+        Addresses = DualStackHosts.For(HttpContext, dualStack.Value);
+        if (Addresses is not null)
+        {
+            Response.Headers.ContentSecurityPolicy = DualStackHosts.MainPagePolicy(dualStack.Value);
+        }
+
         var loading = LoadCardAsync(cancellationToken);
 
         // Whatever ip-api.com says about the visitor's own address or a well-formed one, the page is a 200

@@ -23,6 +23,13 @@ public sealed class ConfigurationErrorTests
         { "--ForwardedHeaders:KnownNetworks:0=10.0.0.0/33", "Configuration error: ForwardedHeaders:KnownNetworks contains '10.0.0.0/33', which is not a network" },
         { "--ForwardedHeaders:ForwardLimit=0", "Configuration error: ForwardedHeaders:ForwardLimit: The field ForwardLimit must be between 1 and 20." },
         { "--ForwardedHeaders:ClientIpHeader=CF Connecting IP", "Configuration error: ForwardedHeaders:ClientIpHeader must be a header name such as CF-Connecting-IP." },
+        // Dual-stack hosts: both or neither, plain host names, three different ones.
+        { "--DualStack:Ipv4Host=ipv4.example.com", "Configuration error: DualStack:Ipv4Host and DualStack:Ipv6Host must be set together" },
+        { "--DualStack:SiteHost=example.com", "Configuration error: DualStack:SiteHost means nothing without DualStack:Ipv4Host and DualStack:Ipv6Host." },
+        { "--DualStack:Ipv4Host=https://ipv4.example.com/ --DualStack:Ipv6Host=ipv6.example.com --DualStack:SiteHost=example.com", "Configuration error: DualStack:Ipv4Host is 'https://ipv4.example.com/', which is not a plain host name" },
+        { "--DualStack:Ipv4Host=ipv4.example.com --DualStack:Ipv6Host=ipv6.example.com:8443 --DualStack:SiteHost=example.com", "Configuration error: DualStack:Ipv6Host is 'ipv6.example.com:8443', which is not a plain host name" },
+        { "--DualStack:Ipv4Host=ip.example.com --DualStack:Ipv6Host=IP.example.com --DualStack:SiteHost=example.com", "Configuration error: DualStack:Ipv4Host, DualStack:Ipv6Host and DualStack:SiteHost must differ" },
+        { "--DualStack:Ipv4Host=ipv4.example.com --DualStack:Ipv6Host=ipv6.example.com", "Configuration error: DualStack:SiteHost must be set with DualStack:Ipv4Host and DualStack:Ipv6Host" },
         // Shared Redis without the shared secret, outside Development.
         { "--ConnectionStrings:Redis=127.0.0.1:1,abortConnect=false", "Configuration error: Cache:KeySecret is required when ConnectionStrings:Redis is set" },
     };
@@ -43,12 +50,18 @@ public sealed class ConfigurationErrorTests
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "RazorIpInfo.dll"), "--urls", "http://127.0.0.1:0", setting },
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "RazorIpInfo.dll"), "--urls", "http://127.0.0.1:0" },
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             Environment = { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["DOTNET_ENVIRONMENT"] = "Production" },
         };
+        // A row may need several settings to show one mistake (the keys that must differ); a value may hold spaces.
+        foreach (var (argument, index) in setting.Split(" --").Select((argument, index) => (argument, index)))
+        {
+            start.ArgumentList.Add(index == 0 ? argument : "--" + argument);
+        }
+
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
