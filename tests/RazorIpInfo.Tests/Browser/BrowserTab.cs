@@ -23,6 +23,8 @@ public sealed class BrowserTab : IAsyncDisposable
                 }
             }
         };
+        page.RequestFinished += (_, request) => Remember($"{request.Method} {request.Url} finished");
+        page.RequestFailed += (_, request) => Remember($"{request.Method} {request.Url} failed: {request.Failure}");
         page.PageError += (_, error) =>
         {
             lock (ConsoleErrors)
@@ -33,6 +35,56 @@ public sealed class BrowserTab : IAsyncDisposable
     }
 
     public IPage Page { get; }
+
+    /// <summary>The tab's last requests and how they ended, for a failure message.</summary>
+    private readonly Queue<string> traffic = new();
+
+    private void Remember(string line)
+    {
+        lock (traffic)
+        {
+            traffic.Enqueue(line);
+            while (traffic.Count > 12)
+            {
+                traffic.Dequeue();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for the address bar to show <paramref name="pathAndQuery"/>; when it does not, the failure says
+    /// what the tab shows and what it asked for, not only that a navigation never came.
+    /// </summary>
+    public async Task WaitForPathAsync(string pathAndQuery)
+    {
+        try
+        {
+            await Page.WaitForURLAsync(url => new Uri(url).PathAndQuery == pathAndQuery, new() { Timeout = 20_000 });
+        }
+        catch (TimeoutException)
+        {
+            string title;
+            try
+            {
+                title = (await Card.InnerTextAsync(new() { Timeout = 1_000 })).Split('\n')[0];
+            }
+            catch (TimeoutException)
+            {
+                title = "(no card)";
+            }
+
+            var requestError = await Page.Locator("#request-error").IsVisibleAsync();
+            string[] recent;
+            lock (traffic)
+            {
+                recent = [.. traffic];
+            }
+
+            throw new Xunit.Sdk.XunitException(
+                $"The address bar stayed at {Page.Url}, not {pathAndQuery}. Card: '{title.Trim()}'; request error shown: {requestError}; " +
+                $"console: [{string.Join(" | ", ConsoleErrors)}]; last requests: [{string.Join(" | ", recent)}]");
+        }
+    }
 
     /// <summary>Console errors and warnings (CSP violations among them) and uncaught exceptions.</summary>
     public List<string> ConsoleErrors { get; } = [];

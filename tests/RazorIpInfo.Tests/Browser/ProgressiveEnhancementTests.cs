@@ -54,7 +54,7 @@ public sealed partial class ProgressiveEnhancementTests(BrowserSite site)
 
         await tab.Field.FillAsync("8.8.8.8");
         await tab.Field.PressAsync("Enter");
-        await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == "/?ip=8.8.8.8");
+        await tab.WaitForPathAsync("/?ip=8.8.8.8");
         await Expect(tab.CardAddress).ToHaveTextAsync("8.8.8.8");
         await Expect(tab.Card).ToContainTextAsync("Ashburn");
         await tab.ScreenshotAsync("nojs-lookup");
@@ -141,24 +141,24 @@ public sealed partial class ProgressiveEnhancementTests(BrowserSite site)
         // From the keyboard: type, Enter.
         await tab.Field.FillAsync("8.8.8.8");
         await tab.Field.PressAsync("Enter");
-        await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == "/?ip=8.8.8.8");
+        await tab.WaitForPathAsync("/?ip=8.8.8.8");
         await Expect(tab.CardAddress).ToHaveTextAsync("8.8.8.8");
         await Expect(tab.Field).ToBeFocusedAsync();
         await Expect(page).ToHaveTitleAsync("8.8.8.8 — RazorIpInfo");
 
         await tab.Field.FillAsync("2001:4860:4860::8888");
         await tab.LookupButton.ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == "/?ip=" + Uri.EscapeDataString("2001:4860:4860::8888"));
+        await tab.WaitForPathAsync("/?ip=" + Uri.EscapeDataString("2001:4860:4860::8888"));
         await Expect(tab.CardAddress).ToHaveTextAsync("2001:4860:4860::8888");
         Assert.True(await tab.IsSameNodeAsync("h1"), "The page reloaded instead of swapping the card.");
 
         await page.GoBackAsync();
-        await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == "/?ip=8.8.8.8");
+        await tab.WaitForPathAsync("/?ip=8.8.8.8");
         await Expect(tab.CardAddress).ToHaveTextAsync("8.8.8.8");
         await Expect(tab.Field).ToHaveValueAsync("8.8.8.8");
 
         await page.GoBackAsync();
-        await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == "/");
+        await tab.WaitForPathAsync("/");
         await Expect(tab.CardAddress).ToHaveTextAsync(IpApiEmulator.ServerAddress);
         await Expect(page).ToHaveTitleAsync("What is my IP? — RazorIpInfo");
 
