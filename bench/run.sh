@@ -33,8 +33,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { for _ in $(seq 1 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.2; done; echo "not up: $1" >&2; exit 1; }
+source "$repo/bench/lib.sh"
 
 redis_port=$(free_port); upstream_port=$(free_port); site_port=$(free_port)
 site="http://127.0.0.1:$site_port"

@@ -30,8 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { for _ in $(seq 1 150); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "not up: $1" >&2; exit 1; }
+source "$repo/bench/lib.sh"
 
 echo "== building"
 dotnet publish "$repo/src/RazorIpInfo" -c Release -o "$work/site" -nologo -v q >/dev/null
@@ -86,7 +85,6 @@ chmod 755 "$work" "$work/static"; chmod 644 "$work/static/page.html"
 nginx -c "$work/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 wait_for "http://127.0.0.1:$nginx_port/page.html"
-[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$nginx_port/page.html")" = 200 ] || { echo "nginx does not serve the page" >&2; exit 1; }
 
 rows=()
 bench() { # name target url warmup [curl-style headers...]

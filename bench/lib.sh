@@ -1,0 +1,4 @@
+# Shared by the bench scripts (sourced, not run): free loopback ports and waiting for a server to answer.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Up to 30 s for the URL to answer with a success status.
+wait_for() { for _ in $(seq 1 150); do curl -sf -o /dev/null "$1" && return 0; sleep 0.2; done; echo "not up: $1" >&2; exit 1; }
