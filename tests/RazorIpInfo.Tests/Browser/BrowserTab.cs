@@ -59,7 +59,9 @@ public sealed class BrowserTab : IAsyncDisposable
     {
         try
         {
-            await Page.WaitForURLAsync(url => new Uri(url).PathAndQuery == pathAndQuery, new() { Timeout = 20_000 });
+            // Until the address bar changes, not until every subresource has loaded: what the page then
+            // shows is asserted next, by expectations that retry.
+            await Page.WaitForURLAsync(url => new Uri(url).PathAndQuery == pathAndQuery, new() { Timeout = 20_000, WaitUntil = WaitUntilState.Commit });
         }
         catch (TimeoutException)
         {

@@ -49,7 +49,7 @@ public sealed partial class ProgressiveEnhancementTests(BrowserSite site)
         await tab.ScreenshotAsync("nojs-visitor");
 
         await tab.RefreshButton.ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).Query == "?refresh=1");
+        await tab.WaitForPathAsync("/?refresh=1");
         await Expect(tab.CardAddress).ToHaveTextAsync(IpApiEmulator.ServerAddress);
 
         await tab.Field.FillAsync("8.8.8.8");

@@ -66,7 +66,7 @@ public sealed class DualStackBrowserTests(DualStackSite site) : IClassFixture<Du
 
         await frame.Locator("a.family-address").ClickAsync();
 
-        await tab.Page.WaitForURLAsync(url => new Uri(url).PathAndQuery == "/?ip=%3A%3A1");
+        await tab.WaitForPathAsync("/?ip=%3A%3A1");
         Assert.Equal(SiteHost, new Uri(tab.Page.Url).Host);
         await Expect(tab.CardAddress).ToHaveTextAsync("::1");
         Assert.Empty(tab.ConsoleErrors);
