@@ -59,11 +59,14 @@ public sealed class BrowserTab : IAsyncDisposable
     {
         try
         {
-            // Until the address bar changes, not until every subresource has loaded: what the page then
-            // shows is asserted next, by expectations that retry.
-            await Page.WaitForURLAsync(url => new Uri(url).PathAndQuery == pathAndQuery, new() { Timeout = 20_000, WaitUntil = WaitUntilState.Commit });
+            // Polled, not awaited as a navigation event: htmx changes the address with pushState, and
+            // WaitForURL missed that event when it came just before the wait began (it then waited for a
+            // navigation that had already happened, with the address bar showing the very URL it wanted).
+            await Assertions.Expect(Page).ToHaveURLAsync(
+                new System.Text.RegularExpressions.Regex("^https?://[^/]+" + System.Text.RegularExpressions.Regex.Escape(pathAndQuery) + "$"),
+                new() { Timeout = 20_000 });
         }
-        catch (TimeoutException)
+        catch (PlaywrightException)
         {
             string title;
             try
