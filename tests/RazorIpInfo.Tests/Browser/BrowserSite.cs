@@ -11,8 +11,8 @@ namespace RazorIpInfo.Tests.Browser;
 
 /// <summary>
 /// The site on real Kestrel with a strict Content-Security-Policy, the upstream emulated on loopback,
-/// and Debian's Chromium driven by Playwright. Shared by every browser test; each test opens its own
-/// browser context.
+/// and Debian's Chromium driven by Playwright. One per test class, so that the classes run beside each
+/// other while a class's tests run one after another; each test opens its own browser context.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes fixtures through IAsyncLifetime.DisposeAsync.")]
 public sealed class BrowserSite : IAsyncLifetime
@@ -143,15 +143,6 @@ public sealed record Look(bool Dark, int Width)
     public static readonly Look PhoneDark = new(Dark: true, Width: 390);
 
     public override string ToString() => $"{(Dark ? "dark" : "light")}-{Width}";
-}
-
-// One collection, so one Chromium and one site, and its tests one after another; beside the other
-// collections, not after them: the browser site's upstream timeouts are 20 s, far from what a busy
-// two-core machine does to a lookup, and running alone put a minute on the suite's wall time.
-[CollectionDefinition(Name)]
-public sealed class BrowserTestGroup : ICollectionFixture<BrowserSite>
-{
-    public const string Name = "Browser";
 }
 
 /// <summary>A test that drives Chromium: skipped on a developer machine without it, never in CI.</summary>

@@ -4,9 +4,8 @@ using static Microsoft.Playwright.Assertions;
 namespace RazorIpInfo.Tests.Browser;
 
 /// <summary>The bulk page in Chromium: a whole-page form post without JavaScript; with htmx, only the result region changes.</summary>
-[Collection(BrowserTestGroup.Name)]
 [Trait("Category", "Browser")]
-public sealed class BulkBrowserTests(BrowserSite site)
+public sealed class BulkBrowserTests(BrowserSite site) : IClassFixture<BrowserSite>
 {
     private const string Log = """
         8.8.8.8 - - [25/Nov/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 512 "-" "Mozilla/5.0"

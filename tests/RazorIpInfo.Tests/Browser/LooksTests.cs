@@ -9,9 +9,8 @@ namespace RazorIpInfo.Tests.Browser;
 /// nothing is reported to the console, and a screenshot of each lands in the test output's
 /// screenshots/ folder for a person to look at.
 /// </summary>
-[Collection(BrowserTestGroup.Name)]
 [Trait("Category", "Browser")]
-public sealed class LooksTests(BrowserSite site)
+public sealed class LooksTests(BrowserSite site) : IClassFixture<BrowserSite>
 {
     public static TheoryData<bool, int> Looks => new()
     {

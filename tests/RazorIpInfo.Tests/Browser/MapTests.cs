@@ -9,9 +9,8 @@ namespace RazorIpInfo.Tests.Browser;
 /// the marker moves with a lookup, and the browser asks no other host for anything. Screenshots of
 /// the card land in screenshots/ as map-*.png.
 /// </summary>
-[Collection(BrowserTestGroup.Name)]
 [Trait("Category", "Browser")]
-public sealed class MapTests(BrowserSite site)
+public sealed class MapTests(BrowserSite site) : IClassFixture<BrowserSite>
 {
     public static TheoryData<bool, int> Looks => new()
     {

@@ -13,9 +13,8 @@ namespace RazorIpInfo.Tests.Browser;
 /// replace only the card. Requests from the browser come from loopback, so the visitor's own card
 /// is the server's public address.
 /// </summary>
-[Collection(BrowserTestGroup.Name)]
 [Trait("Category", "Browser")]
-public sealed partial class ProgressiveEnhancementTests(BrowserSite site)
+public sealed partial class ProgressiveEnhancementTests(BrowserSite site) : IClassFixture<BrowserSite>
 {
     [GeneratedRegex(@"[?&]handler=Card\b")]
     private static partial Regex FragmentUrl();

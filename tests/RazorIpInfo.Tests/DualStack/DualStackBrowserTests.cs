@@ -12,9 +12,9 @@ namespace RazorIpInfo.Tests.DualStack;
 /// over 127.0.0.1, <c>v6.test</c> over [::1]. The page runs under the site's own policy here (not the
 /// browser fixture's stricter one), since what is tested is that policy's exact allowance for the two hosts.
 /// </summary>
-[Collection(BrowserTestGroup.Name)]
 [Trait("Category", "Browser")]
-public sealed class DualStackBrowserTests(DualStackSite site) : IClassFixture<DualStackSite>
+public sealed class DualStackBrowserTests(DualStackSite site, DualStackBrowserTests.Chromiums chromiums)
+    : IClassFixture<DualStackSite>, IClassFixture<DualStackBrowserTests.Chromiums>
 {
     // Anything the policy refuses is reported where a test can read it (with JavaScript; without it the
     // browser's own "Refused to …" console errors say the same).
@@ -36,7 +36,7 @@ public sealed class DualStackBrowserTests(DualStackSite site) : IClassFixture<Du
     public async Task BothAddressesShowUnderTheCardWithAndWithoutJavaScript(bool javaScript, bool dark, int width)
     {
         var look = new Look(dark, width);
-        await using var browser = await LaunchAsync(site.HostResolverRules());
+        var browser = await chromiums.WithRulesAsync(site.HostResolverRules());
         await using var tab = await browser.OpenAsync(look, javaScript);
 
         await tab.Page.GotoAsync($"http://{SiteHost}/");
@@ -59,7 +59,7 @@ public sealed class DualStackBrowserTests(DualStackSite site) : IClassFixture<Du
     [BrowserFact]
     public async Task TheOtherAddressLinksToItsCardInTheWholeWindow()
     {
-        await using var browser = await LaunchAsync(site.HostResolverRules());
+        var browser = await chromiums.WithRulesAsync(site.HostResolverRules());
         await using var tab = await browser.OpenAsync(Look.DesktopLight, javaScript: false);
         await tab.Page.GotoAsync($"http://{SiteHost}/");
         var frame = await FrameAsync(tab.Page, Ipv6Host);
@@ -78,7 +78,7 @@ public sealed class DualStackBrowserTests(DualStackSite site) : IClassFixture<Du
     public async Task WithoutIpv6TheRowSaysThisBrowserHasNoIpv6Connectivity(bool javaScript, bool dark)
     {
         // v6.test resolves, but nothing answers there: what a browser without IPv6 meets.
-        await using var browser = await LaunchAsync(site.HostResolverRules(ipv6Reachable: false, closedIpv6Port: ClosedIpv6Port()));
+        var browser = await chromiums.WithRulesAsync(site.HostResolverRules(ipv6Reachable: false, closedIpv6Port: chromiums.ClosedIpv6Port));
         await using var tab = await browser.OpenAsync(new Look(dark, 390), javaScript);
 
         await tab.Page.GotoAsync($"http://{SiteHost}/");
@@ -96,7 +96,7 @@ public sealed class DualStackBrowserTests(DualStackSite site) : IClassFixture<Du
     [BrowserFact]
     public async Task OnTheIpv4HostThePageEmbedsTheIpv6HostsAddress()
     {
-        await using var browser = await LaunchAsync(site.HostResolverRules());
+        var browser = await chromiums.WithRulesAsync(site.HostResolverRules());
         await using var tab = await browser.OpenAsync(Look.PhoneDark);
 
         await tab.Page.GotoAsync($"http://{Ipv4Host}/");
@@ -129,11 +129,46 @@ public sealed class DualStackBrowserTests(DualStackSite site) : IClassFixture<Du
         throw new Xunit.Sdk.XunitException($"No /family frame from {host} among: {string.Join(", ", page.Frames.Select(frame => frame.Url))}");
     }
 
-    private static int ClosedIpv6Port()
+    /// <summary>
+    /// One Chromium per set of resolver rules, launched on first use and kept for the class: the rules are
+    /// fixed at launch, and a launch per test cost more than the test.
+    /// </summary>
+    public sealed class Chromiums : IAsyncLifetime
     {
-        using var listener = new TcpListener(IPAddress.IPv6Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        private readonly Dictionary<string, Task<ResolvingBrowser>> launched = [];
+
+        /// <summary>A port on [::1] nothing listens on: what a browser without IPv6 reaches.</summary>
+        public int ClosedIpv6Port { get; } = FreeIpv6Port();
+
+        public Task<ResolvingBrowser> WithRulesAsync(string rules)
+        {
+            lock (launched)
+            {
+                if (!launched.TryGetValue(rules, out var browser))
+                {
+                    launched[rules] = browser = LaunchAsync(rules);
+                }
+
+                return browser;
+            }
+        }
+
+        public Task InitializeAsync() => Task.CompletedTask;
+
+        public async Task DisposeAsync()
+        {
+            foreach (var browser in launched.Values)
+            {
+                await (await browser).DisposeAsync();
+            }
+        }
+
+        private static int FreeIpv6Port()
+        {
+            using var listener = new TcpListener(IPAddress.IPv6Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
     }
 
     private static async Task<ResolvingBrowser> LaunchAsync(string rules)
@@ -156,7 +191,7 @@ public sealed class DualStackBrowserTests(DualStackSite site) : IClassFixture<Du
         return new ResolvingBrowser(playwright, browser);
     }
 
-    private sealed class ResolvingBrowser(IPlaywright playwright, IBrowser browser) : IAsyncDisposable
+    public sealed class ResolvingBrowser(IPlaywright playwright, IBrowser browser) : IAsyncDisposable
     {
         public async Task<BrowserTab> OpenAsync(Look look, bool javaScript = true)
         {
