@@ -21,14 +21,14 @@ public sealed class DualStackBrowserTests(DualStackSite site, DualStackBrowserTe
     private const string ReportViolations =
         "document.addEventListener('securitypolicyviolation', e => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));";
 
+    // Every pair of JavaScript on/off, light/dark and phone/desktop appears once: four page loads cover
+    // what all eight combinations would, and each costs a few CPU seconds of Chromium.
     public static TheoryData<bool, bool, int> Looks => new()
     {
         { true, false, 390 },
-        { true, true, 390 },
-        { false, false, 390 },
         { false, true, 390 },
-        { true, false, 1280 },
-        { false, true, 1280 },
+        { true, true, 1280 },
+        { false, false, 1280 },
     };
 
     [BrowserTheory]

@@ -1,13 +1,20 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using RazorIpInfo.Observability;
+using RazorIpInfo.Tests.Infrastructure;
 
 namespace RazorIpInfo.Tests.Observability;
 
 /// <summary>
-/// The site started as an operator starts it (its own process, Production), with one setting wrong:
-/// it must stop at once, with exit code 1 and one line that names the key to fix.
+/// A site with one setting wrong must stop at once, with exit code 1 and one line that names the key to fix.
+/// Every mistake is checked in-process (a host that refuses to start); one of each kind is also started as an
+/// operator starts it, its own process in Production, for the exit code and what standard error shows.
 /// </summary>
-public sealed class ConfigurationErrorTests
+public sealed class ConfigurationErrorTests(ConfigurationErrorTests.NeverAsked upstream) : IClassFixture<ConfigurationErrorTests.NeverAsked>
 {
+    private const string Prefix = "Configuration error: ";
+
     public static TheoryData<string, string> Mistakes => new()
     {
         // A data annotation names only the property; the line must name the key.
@@ -15,7 +22,7 @@ public sealed class ConfigurationErrorTests
         // A value the binder cannot convert.
         { "--Cache:SuccessTtl=an hour", "Configuration error: Failed to convert configuration value 'an hour' at 'Cache:SuccessTtl'" },
         // A rule across two settings, from our own Validate(…).
-        { "--IpApi:AttemptTimeout=00:00:09", "Configuration error: IpApi:AttemptTimeout must be shorter than IpApi:TotalTimeout." },
+        { "--IpApi:AttemptTimeout=00:00:09 --IpApi:TotalTimeout=00:00:05", "Configuration error: IpApi:AttemptTimeout must be shorter than IpApi:TotalTimeout." },
         // A provider list naming what does not exist.
         { "--Lookup:Providers:0=maxmind", "Configuration error: Lookup:Providers names a provider that does not exist (known: ip-api, mmdb)." },
         // Trusted proxies: what the operator typed, and why it is not an address or a network.
@@ -34,8 +41,45 @@ public sealed class ConfigurationErrorTests
         { "--ConnectionStrings:Redis=127.0.0.1:1,abortConnect=false", "Configuration error: Cache:KeySecret is required when ConnectionStrings:Redis is set" },
     };
 
+    /// <summary>One of each way a mistake is explained: a data annotation, the binder, our own rule, a Production-only rule.</summary>
+    public static TheoryData<string, string> OneOfEachKind
+    {
+        get
+        {
+            var rows = new TheoryData<string, string>();
+            foreach (var row in Mistakes)
+            {
+                if (((string)row[0]).Split('=')[0] is "--Cache:LocalSizeLimitBytes" or "--Cache:SuccessTtl" or "--IpApi:AttemptTimeout" or "--ConnectionStrings:Redis")
+                {
+                    rows.Add((string)row[0], (string)row[1]);
+                }
+            }
+
+            return rows;
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Mistakes))]
+    public async Task EveryMistakeIsOneSentenceNamingTheKey(string setting, string expected)
+    {
+        await using var site = new RazorIpInfoFactory(upstream.Emulator);
+        foreach (var argument in Arguments(setting))
+        {
+            var (key, value) = (argument[2..argument.IndexOf('=', StringComparison.Ordinal)], argument[(argument.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+            site.Settings[key] = value;
+        }
+
+        // The very check start-up runs (ConfigurationErrors.RunUnlessMisconfigured), on the site's own services.
+        var refused = Record.Exception(() => site.Services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.NotNull(refused);
+        var sentence = Assert.Single(ConfigurationErrors.Explain(refused));
+        Assert.StartsWith(expected[Prefix.Length..], sentence, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(OneOfEachKind))]
     public async Task AMisconfiguredSiteStopsWithOneLineNamingTheKey(string setting, string expected)
     {
         var (exitCode, output, errors) = await RunSiteAsync(setting);
@@ -56,10 +100,9 @@ public sealed class ConfigurationErrorTests
             RedirectStandardError = true,
             Environment = { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["DOTNET_ENVIRONMENT"] = "Production" },
         };
-        // A row may need several settings to show one mistake (the keys that must differ); a value may hold spaces.
-        foreach (var (argument, index) in setting.Split(" --").Select((argument, index) => (argument, index)))
+        foreach (var argument in Arguments(setting))
         {
-            start.ArgumentList.Add(index == 0 ? argument : "--" + argument);
+            start.ArgumentList.Add(argument);
         }
 
         using var process = Process.Start(start)!;
@@ -77,5 +120,17 @@ public sealed class ConfigurationErrorTests
         }
 
         return (process.ExitCode, await output, await errors);
+    }
+
+    // A row may need several settings to show one mistake (the keys that must differ); a value may hold spaces.
+    private static IEnumerable<string> Arguments(string setting) =>
+        setting.Split(" --").Select((argument, index) => index == 0 ? argument : "--" + argument);
+
+    /// <summary>An upstream for the sites that never start; one for the class, not one per row.</summary>
+    public sealed class NeverAsked : IDisposable
+    {
+        public IpApiEmulator Emulator { get; } = IpApiEmulator.Start();
+
+        public void Dispose() => Emulator.Dispose();
     }
 }
