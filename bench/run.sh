@@ -190,6 +190,9 @@ ratio=$(python3 -c "print(f'{$page_rps / $ceiling_rps * 100:.0f}')")
   printf '%s\n' "${rows[@]}"
   echo
   echo "- Cache misses ($miss_duration): $upstream_calls upstream calls for $miss_distinct distinct addresses requested (one language)."
+  if [ "$upstream_calls" -ne "$miss_distinct" ]; then
+    echo "- **Warning: upstream calls ≠ distinct addresses**: misses were refused or served twice, so scenario 4 does not measure what it says (see its errors column)."
+  fi
   echo "- Page: $page_bytes bytes uncompressed; ceiling file the same size."
   echo "- First load, gzip: HTML $weight_html B + CSS/JS $weight_assets B = $(( weight_html + weight_assets )) B ($asset_list )."
   echo "- Card fragment, gzip: $weight_fragment B."
