@@ -157,9 +157,10 @@ public sealed class DualStackBrowserTests(DualStackSite site, DualStackBrowserTe
 
         public async Task DisposeAsync()
         {
-            foreach (var browser in launched.Values)
+            // A launch that failed has failed its tests already; there is nothing of it to close.
+            foreach (var browser in launched.Values.Where(launch => launch.IsCompletedSuccessfully))
             {
-                await (await browser).DisposeAsync();
+                await browser.Result.DisposeAsync();
             }
         }
 

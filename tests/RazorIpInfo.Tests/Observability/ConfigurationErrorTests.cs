@@ -8,8 +8,9 @@ namespace RazorIpInfo.Tests.Observability;
 
 /// <summary>
 /// A site with one setting wrong must stop at once, with exit code 1 and one line that names the key to fix.
-/// Every mistake is checked in-process (a host that refuses to start); one of each kind is also started as an
-/// operator starts it, its own process in Production, for the exit code and what standard error shows.
+/// Every mistake is checked in-process, through the validator start-up runs and the sentence it prints; one of
+/// each kind is also started as an operator starts it, its own process in Production, for the exit code and
+/// what standard error shows.
 /// </summary>
 public sealed class ConfigurationErrorTests(ConfigurationErrorTests.NeverAsked upstream) : IClassFixture<ConfigurationErrorTests.NeverAsked>
 {
