@@ -1,8 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using RazorIpInfo.Tests.Infrastructure;
@@ -71,13 +68,10 @@ public sealed class BrowserSite : IAsyncLifetime
         // breaker's window opened it, and the next test's good address showed "The lookup failed". The
         // breaker has its own tests.
         factory.Settings["IpApi:CircuitMinimumThroughput"] = "10000";
-        // Kestrel on a free port, never a fixed one: two runs may share the machine. One factory, which
-        // builds the host: a derived one (WithWebHostBuilder) would build through this one and lose its own settings.
-        factory.UseKestrel(0);
+        // One factory, which builds the host: a derived one (WithWebHostBuilder) would build through this one
+        // and lose its own settings.
         factory.ConfigureTestServices = services => services.AddTransient<IStartupFilter, ContentSecurityPolicyFilter>();
-        factory.StartServer();
-        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
-        BaseUrl = new Uri(addresses.Addresses.First());
+        BaseUrl = factory.StartOnFreePort();
 
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

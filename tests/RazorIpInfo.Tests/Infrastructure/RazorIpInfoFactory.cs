@@ -1,4 +1,7 @@
+using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,6 +71,21 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
     /// HTTP pipeline's timeouts and retry delays keep running on real time.
     /// </summary>
     public FakeTimeProvider UseFakeTime() => Clock ??= new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+
+    /// <summary>
+    /// Starts the site on real Kestrel on a free loopback port (never a fixed one: two runs may share the
+    /// machine) and returns its address. The listener is configured on Kestrel itself: <c>UseKestrel(0)</c>
+    /// rewrites the server's address list after the app has begun starting on its own thread, and lost that
+    /// race when several sites started at once ("Addresses cannot be modified after the server has started",
+    /// dotnet/aspnetcore#67714).
+    /// </summary>
+    public Uri StartOnFreePort()
+    {
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        return new Uri(addresses.Addresses.First());
+    }
 
     /// <summary>A client whose requests arrive from <paramref name="visitor"/>, as our trusted proxy reports it.</summary>
     public HttpClient CreateClientFor(string visitor)

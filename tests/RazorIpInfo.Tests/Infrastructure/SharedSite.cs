@@ -16,8 +16,7 @@ public sealed class SharedSite : IAsyncLifetime
     public Task InitializeAsync()
     {
         App = new RazorIpInfoFactory(Upstream);
-        App.UseKestrel(0);
-        App.StartServer();
+        App.StartOnFreePort();
         Client = App.CreateClient();
         return Task.CompletedTask;
     }
