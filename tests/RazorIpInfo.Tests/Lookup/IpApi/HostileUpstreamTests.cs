@@ -15,8 +15,12 @@ public sealed class HostileUpstreamSite : IAsyncLifetime
 {
     public static readonly TimeSpan TotalTimeout = TimeSpan.FromSeconds(3);
 
-    /// <summary>The bound every visitor-facing answer must meet: the total timeout plus room for a loaded machine.</summary>
-    public static readonly TimeSpan Bound = TotalTimeout + TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// The bound every visitor-facing answer must meet: the total timeout plus room for a loaded machine. 2 s of
+    /// room was a knife edge: with Chromium and three other classes on two cores, a dripped answer cut at 2 s
+    /// once reached the test after 5.6 s. Every slow misbehaviour below would take 30 s or more unbounded.
+    /// </summary>
+    public static readonly TimeSpan Bound = TotalTimeout + TimeSpan.FromSeconds(5);
 
     private readonly IpApiEmulator unused = IpApiEmulator.Start();
 
