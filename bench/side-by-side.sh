@@ -32,6 +32,15 @@ trap cleanup EXIT
 
 source "$repo/bench/lib.sh"
 
+# Missing tools are named before minutes of building, not after.
+missing=()
+for tool in dotnet wrk nginx curl python3 node npm /usr/bin/chromium; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+[ -x "$echoip_dir/echoip" ] || command -v go >/dev/null || missing+=(go)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "side-by-side.sh needs: ${missing[*]} (apt-get install -y wrk nginx nodejs npm golang-go chromium)" >&2
+  exit 1
+fi
+
 echo "== building"
 dotnet publish "$repo/src/RazorIpInfo" -c Release -o "$work/site" -nologo -v q >/dev/null
 dotnet build "$repo/tests/IpApiEmulator" -c Release -o "$work/upstream" -nologo -v q >/dev/null
