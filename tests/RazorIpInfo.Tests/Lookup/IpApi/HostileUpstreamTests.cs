@@ -16,11 +16,12 @@ public sealed class HostileUpstreamSite : IAsyncLifetime
     public static readonly TimeSpan TotalTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>
-    /// The bound every visitor-facing answer must meet: the total timeout plus room for a loaded machine. 2 s of
-    /// room was a knife edge: with Chromium and three other classes on two cores, a dripped answer cut at 2 s
-    /// once reached the test after 5.6 s. Every slow misbehaviour below would take 30 s or more unbounded.
+    /// The bound every visitor-facing answer must meet: the total timeout plus room for a loaded machine, half
+    /// way to what the slow misbehaviours below take unbounded (30 s or more; silence, for ever). Less room was a
+    /// knife edge: with Chromium and three other classes on two cores, answers cut at 2 s reached the test after
+    /// 5.6 s and once after 9.2 s. That the site's own timeout cut them is what their 504 shows.
     /// </summary>
-    public static readonly TimeSpan Bound = TotalTimeout + TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan Bound = TotalTimeout + TimeSpan.FromSeconds(12);
 
     private readonly IpApiEmulator unused = IpApiEmulator.Start();
 
