@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The site next to its peers, in one run, on loopback, with the same wrk settings: echoip (the Go engine of
 # ifconfig.co, built from ../shared/peers), nginx serving a static file of the page's bytes, and a bare Kestrel
-# answering one line; then time to data in headless Chromium (cache hit, cache miss, mobile-throttled miss).
+# answering one line and writing the page's bytes from memory; then time to data in headless Chromium (cache
+# hit, cache miss, mobile-throttled miss).
 # Compare the ratios, not the absolute figures: they move ±20 % between runs on the same machine.
 # Needs dotnet, wrk, nginx, curl, python3, node + npm, /usr/bin/chromium, and Go for echoip.
 # Knobs: DURATION (10s), CONNECTIONS (32), THREADS (2), LATENCY_MS (50), WARMUP (15s, the .NET targets),

@@ -6,7 +6,7 @@ var app = builder.Build();
 app.MapGet("/", (HttpContext context) => context.Connection.RemoteIpAddress + "\n");
 
 // The most Kestrel can do for the page: its exact bytes, rendered once by the site and written from memory.
-// What nginx does for the same bytes, next to it, is the part of the page goal no renderer on Kestrel can close.
+// Its gap to nginx serving the same bytes is the server's; the site's gap to it is the renderer's.
 if (Environment.GetEnvironmentVariable("PAGE_FILE") is { Length: > 0 } pageFile)
 {
     var page = File.ReadAllBytes(pageFile);
