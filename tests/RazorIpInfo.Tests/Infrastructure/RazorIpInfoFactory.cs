@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using RazorIpInfo.Lookup.Caching;
+using RazorIpInfo.Redis;
 
 namespace RazorIpInfo.Tests.Infrastructure;
 
@@ -85,6 +86,23 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         return new Uri(addresses.Addresses.First());
+    }
+
+    /// <summary>
+    /// Waits until the site's one Redis connection is up (<see cref="RedisConnection.IsAvailable"/>). Start-up gives
+    /// it a second, which a busy machine can overrun; until it is up, each instance keeps its own cache and upstream
+    /// budget, by design, which is not what a test of sharing them is about.
+    /// </summary>
+    public async Task UntilRedisIsUpAsync()
+    {
+        var redis = Services.GetRequiredService<RedisConnection>();
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); !redis.IsAvailable; await Task.Delay(100))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The site's Redis connection was not up within 20 s.");
+            }
+        }
     }
 
     /// <summary>A client whose requests arrive from <paramref name="visitor"/>, as our trusted proxy reports it.</summary>

@@ -135,12 +135,8 @@ public sealed class SharedUpstreamStopTests
         upstream.On("45.36.0.10", Status(429, "", ("X-Rl", "0"), ("X-Ttl", "30")));
         upstream.On("45.36.0.11", Json(new { status = "success", query = "45.36.0.11", countryCode = "US" }));
 
-        // Both instances connected to Redis first: until then each keeps its own budget (by design), which
-        // is not what this test is about.
-        foreach (var instance in new[] { first, second })
-        {
-            await ConnectedToRedisAsync(instance.CreateClient());
-        }
+        await first.UntilRedisIsUpAsync();
+        await second.UntilRedisIsUpAsync();
 
         using var stopped = await first.CreateClient().GetAsync("/api/ip-info/45.36.0.10");
         using var held = await second.CreateClient().GetAsync("/api/ip-info/45.36.0.11");
@@ -151,23 +147,6 @@ public sealed class SharedUpstreamStopTests
         Assert.InRange(held.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(31));
         Assert.Equal(1, upstream.RequestsFor("45.36.0.10"));
         Assert.Equal(0, upstream.RequestsFor("45.36.0.11"));
-    }
-
-    private static async Task ConnectedToRedisAsync(HttpClient client)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var ready = await client.GetStringAsync("/readyz");
-            if (System.Text.Json.JsonDocument.Parse(ready).RootElement.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString() == "Healthy")
-            {
-                // The budget asks the same connection, and the same RedisConnection.IsAvailable, as this check.
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-
-        Assert.Fail("The instance did not report Redis healthy on /readyz within 20 s.");
     }
 
     private static RazorIpInfoFactory Keyed(RazorIpInfoFactory app, HostileUpstream upstream)
