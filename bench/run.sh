@@ -88,7 +88,6 @@ publish
 rm -f "$ceiling_src"
 start_site
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$site_pid/stat"; }
 clk_tck=$(getconf CLK_TCK)
 
 # Warm-up, not measured: rounds of 3 s until the JIT is done, that is until a round compiles at most
@@ -118,14 +117,14 @@ measure() { # name, then the wrk command line; adds a row to the table
   local name=$1; shift
   echo 5 > "/proc/$site_pid/clear_refs" 2>/dev/null || true # resets VmHWM, so the peak is this scenario's
   local cpu_before alloc_before profiler=
-  cpu_before=$(cpu_ticks); alloc_before=$(allocated)
+  cpu_before=$(cpu_ticks "$site_pid"); alloc_before=$(allocated)
   if [ -n "${PROFILE:-}" ] && [ "$name" = "$profiled" ]; then
     perf record -F 299 -g -p "$site_pid" -o "$results/$stamp.perf.data" -- sleep "${duration%s}" >/dev/null 2>&1 &
     profiler=$!
   fi
   local out; out=$("$@" | grep '^RESULT')
   [ -n "$profiler" ] && wait "$profiler"
-  local cpu; cpu=$(python3 -c "print(f'{($(cpu_ticks) - $cpu_before) / $clk_tck:.1f}')")
+  local cpu; cpu=$(python3 -c "print(f'{($(cpu_ticks "$site_pid") - $cpu_before) / $clk_tck:.1f}')")
   local hwm; hwm=$(awk '/VmHWM/ {printf "%d", $2 / 1024}' "/proc/$site_pid/status")
   sleep 0.5 # the Prometheus exporter answers from a briefly cached scrape
   local alloc_after; alloc_after=$(allocated)

@@ -99,10 +99,7 @@ nginx -c "$work/nginx.conf" -g 'daemon off;' &
 pids+=($!); nginx_pid=$!
 wait_for "http://127.0.0.1:$nginx_port/page.html"
 
-# CPU time (user + system, in clock ticks) of a server process and its children (nginx's workers).
 clock_ticks=$(getconf CLK_TCK)
-cpu_ticks() { local total=0 pid; for pid in "$1" $(pgrep -P "$1"); do
-  total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done; echo "$total"; }
 
 rows=()
 # Requests/s also carries wrk's cost, since wrk and the server share the cores; the server's own CPU time per
