@@ -108,7 +108,7 @@ public sealed partial class RedisConnection : IHostedLifecycleService, IAsyncDis
         watching = WatchAsync(connection, stopping.Token);
     }
 
-    private async Task WatchAsync(ConnectionMultiplexer connection, CancellationToken cancellationToken)
+    internal async Task WatchAsync(IConnectionMultiplexer connection, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(WatchInterval);
         var unanswered = 0;
@@ -139,6 +139,13 @@ public sealed partial class RedisConnection : IHostedLifecycleService, IAsyncDis
         catch (OperationCanceledException)
         {
             // Shutting down.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed under the watcher between IsConnected and the PING (RedisCache closes the connection it was
+            // handed when it is disposed, for one): no command can run on it again. Left to escape, it failed
+            // the host's shutdown, which awaits this task.
+            MarkDown("the connection was closed");
         }
     }
 
