@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using RazorIpInfo.Tests.Infrastructure;
+using RazorIpInfo.Tests.Lookup.GeoDb;
 
 namespace RazorIpInfo.Tests.Api;
 
@@ -97,7 +98,7 @@ public sealed class BatchApiTests : IDisposable
         Assert.Equal(2, upstream.BatchRequests);
     }
 
-    [Fact]
+    [GeoDbFact]
     public async Task WhenTheUpstreamSaysTheBatchBudgetIsSpentTheOfflineDatabaseAnswersTheRestWithoutOverQuotaCalls()
     {
         upstream.LimitBatches(limit: 2, TimeSpan.FromMinutes(1));
