@@ -54,7 +54,7 @@ public static class BatchApi
 
     internal static async Task<Results<Ok<List<object>>, ProblemHttpResult>> LookupBatchAsync(
         HttpContext context,
-        BulkLookupService bulk,
+        IpLookupService lookup,
         ClientLookupLimiter limiter,
         IOptions<BulkOptions> options,
         CancellationToken cancellationToken)
@@ -99,7 +99,7 @@ public static class BatchApi
             return TooManyLookups(context, lease, CountLookups(entries), limiter.PerMinute);
         }
 
-        var result = await bulk.LookupAsync(entries, UpstreamLanguage.Current, cancellationToken);
+        var result = await BulkResult.LookupAsync(lookup, entries, UpstreamLanguage.Current, cancellationToken);
         return TypedResults.Ok(BulkExport.Items(result));
     }
 

@@ -15,6 +15,7 @@ public static class IpInfoApi
     public static IHostApplicationBuilder AddIpInfoApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        builder.Services.Configure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += BatchApi.ExplainUnsupportedMediaType);
         builder.Services.AddOpenApi();
         return builder;
     }

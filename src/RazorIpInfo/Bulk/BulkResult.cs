@@ -36,6 +36,20 @@ public sealed record BulkCount(string Key, string Label, int Count);
 
 public sealed record BulkResult(IReadOnlyList<BulkRow> Rows)
 {
+    /// <summary>
+    /// One row per entry, in the order given, each address answered by the one lookup service as a single lookup
+    /// of it would be; an entry that is not an address is a row that says so.
+    /// </summary>
+    public static async Task<BulkResult> LookupAsync(
+        IpLookupService lookup, IReadOnlyList<BulkEntry> entries, string language, CancellationToken cancellationToken)
+    {
+        var results = await lookup.LookupManyAsync([.. entries.Select(e => e.Address).OfType<System.Net.IPAddress>()], language, cancellationToken);
+        var next = 0;
+        return new BulkResult([.. entries.Select(entry => new BulkRow(
+            entry,
+            entry.Address is null ? new LookupResult.Refused(RefusalReason.InvalidAddress) : results[next++]))]);
+    }
+
     private BulkSummary? summary;
 
     public BulkSummary Summary => summary ??= BulkSummary.Of(Rows);

@@ -20,4 +20,17 @@ public interface IIpInfoProvider
     /// </summary>
     Task<LookupResult> LookupAsync(IPAddress? address, string language, bool refresh, CancellationToken cancellationToken) =>
         LookupAsync(address, language, cancellationToken);
+
+    /// <summary>
+    /// Looks up many public addresses: one result per address, in the order given. Never throws for an upstream
+    /// failure. A provider with a batch endpoint uses it; the rest are asked one address at a time, a few at once,
+    /// which for a local file is cheaper than any batching.
+    /// </summary>
+    async Task<IReadOnlyList<LookupResult>> LookupManyAsync(IReadOnlyList<IPAddress> addresses, string language, CancellationToken cancellationToken)
+    {
+        var results = new LookupResult[addresses.Count];
+        await Parallel.ForAsync(0, addresses.Count, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (i, ct) => results[i] = await LookupAsync(addresses[i], language, ct));
+        return results;
+    }
 }

@@ -17,12 +17,56 @@ public sealed class IpLookupService(IIpInfoProvider provider, LookupMetrics metr
     public Task<LookupResult> LookupAsync(IPAddress address, string language, bool refresh, CancellationToken cancellationToken)
     {
         address = AddressInput.Normalise(address);
-        return Measured(AddressScope.Classify(address) switch
+        return Measured(Refusal(address) is { } refused
+            ? Task.FromResult<LookupResult>(refused)
+            : provider.LookupAsync(address, language, refresh, cancellationToken));
+    }
+
+    /// <summary>Non-public addresses are answered here, so that no quota is spent on answers known in advance.</summary>
+    private static LookupResult.Refused? Refusal(IPAddress address) => AddressScope.Classify(address) switch
+    {
+        AddressKind.Public => null,
+        AddressKind.Reserved => new LookupResult.Refused(RefusalReason.ReservedRange),
+        _ => new LookupResult.Refused(RefusalReason.PrivateRange),
+    };
+
+    /// <summary>
+    /// Looks up many addresses as <see cref="LookupAsync(IPAddress, string, CancellationToken)"/> looks up one: one
+    /// result per address, in the order given, each the record a single lookup of it returns (enriched alike,
+    /// whichever provider answered). An address given twice is looked up once.
+    /// </summary>
+    public async Task<IReadOnlyList<LookupResult>> LookupManyAsync(IReadOnlyList<IPAddress> addresses, string language, CancellationToken cancellationToken)
+    {
+        var normalised = addresses.Select(AddressInput.Normalise).ToList();
+        var answers = new Dictionary<IPAddress, LookupResult>();
+        var pending = new List<IPAddress>();
+        foreach (var address in normalised.Distinct())
         {
-            AddressKind.Public => provider.LookupAsync(address, language, refresh, cancellationToken),
-            AddressKind.Reserved => Task.FromResult<LookupResult>(new LookupResult.Refused(RefusalReason.ReservedRange)),
-            _ => Task.FromResult<LookupResult>(new LookupResult.Refused(RefusalReason.PrivateRange)),
-        });
+            if (Refusal(address) is { } refused)
+            {
+                answers[address] = refused;
+            }
+            else
+            {
+                pending.Add(address);
+            }
+        }
+
+        if (pending.Count > 0)
+        {
+            var results = await provider.LookupManyAsync(pending, language, cancellationToken);
+            for (var i = 0; i < pending.Count; i++)
+            {
+                answers[pending[i]] = results[i];
+            }
+        }
+
+        foreach (var address in answers.Keys.ToList())
+        {
+            answers[address] = Measured(answers[address]);
+        }
+
+        return [.. normalised.Select(address => answers[address])];
     }
 
     /// <summary>
@@ -37,9 +81,10 @@ public sealed class IpLookupService(IIpInfoProvider provider, LookupMetrics metr
             ? Measured(provider.LookupAsync(null, language, refresh, cancellationToken))
             : LookupAsync(visitor.Address!, language, refresh, cancellationToken);
 
-    private async Task<LookupResult> Measured(Task<LookupResult> lookup)
+    private async Task<LookupResult> Measured(Task<LookupResult> lookup) => Measured(await lookup);
+
+    private LookupResult Measured(LookupResult result)
     {
-        var result = await lookup;
         metrics.Lookup(result);
         // After the cache, not inside it: the prefix follows the network data loaded now, and costs less than a cache read.
         return result is LookupResult.Found found ? found with { Info = networks.Enrich(found.Info) } : result;

@@ -39,6 +39,47 @@ public sealed partial class ProviderChain(IReadOnlyList<IIpInfoProvider> provide
         return firstFailure ?? new LookupResult.Unavailable(UnavailableReason.Error);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Provider} could not answer ({Outcome}); asking {Next}")]
+    /// <summary>
+    /// The same chain for many addresses: each provider is asked, all at once, only about what the ones before it
+    /// could not answer, and the first failure is the one reported.
+    /// </summary>
+    public async Task<IReadOnlyList<LookupResult>> LookupManyAsync(IReadOnlyList<IPAddress> addresses, string language, CancellationToken cancellationToken)
+    {
+        var results = new LookupResult?[addresses.Count];
+        var pending = Enumerable.Range(0, addresses.Count).ToList();
+        for (var p = 0; p < providers.Count && pending.Count > 0; p++)
+        {
+            var answers = await providers[p].LookupManyAsync([.. pending.Select(i => addresses[i])], language, cancellationToken);
+            var stillPending = new List<int>();
+            for (var j = 0; j < pending.Count; j++)
+            {
+                var i = pending[j];
+                if (answers[j] is LookupResult.Unavailable or LookupResult.QuotaExhausted)
+                {
+                    results[i] ??= answers[j];
+                    stillPending.Add(i);
+                }
+                else
+                {
+                    results[i] = answers[j];
+                }
+            }
+
+            if (stillPending.Count > 0 && p + 1 < providers.Count)
+            {
+                LogFailingOverMany(logger, providers[p].Name, stillPending.Count, providers[p + 1].Name);
+            }
+
+            pending = stillPending;
+        }
+
+        return results!;
+    }
+
+    // Debug: the provider's own outage line says why; one line per lookup that fails over is noise.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Provider} could not answer ({Outcome}); asking {Next}")]
     private static partial void LogFailingOver(ILogger logger, string provider, LookupResult outcome, string next);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Provider} could not answer {Count} addresses; asking {Next}")]
+    private static partial void LogFailingOverMany(ILogger logger, string provider, int count, string next);
 }

@@ -52,10 +52,35 @@ public sealed partial class CachedIpInfoProvider(
     }
 
     /// <summary>
-    /// What the cache alone says about <paramref name="address"/>: a fresh answer or refusal, else null (nothing
-    /// cached, too old, or a failure). Bulk lookups ask this first and send only the rest upstream in batches.
+    /// Many addresses: the cache answers what it holds fresh (the entries single lookups use), the rest go to the
+    /// provider's own many-address lookup (ip-api.com's batch endpoint), and its answers are kept for single
+    /// lookups in turn.
     /// </summary>
-    public async Task<LookupResult?> PeekAsync(IPAddress address, string language, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LookupResult>> LookupManyAsync(IReadOnlyList<IPAddress> addresses, string language, CancellationToken cancellationToken)
+    {
+        var results = new LookupResult?[addresses.Count];
+        await Parallel.ForAsync(0, addresses.Count, new ParallelOptions { MaxDegreeOfParallelism = CacheReadsAtOnce, CancellationToken = cancellationToken },
+            async (i, ct) => results[i] = await PeekAsync(addresses[i], language, ct));
+
+        var misses = Enumerable.Range(0, addresses.Count).Where(i => results[i] is null).ToList();
+        if (misses.Count > 0)
+        {
+            var answers = await inner.LookupManyAsync([.. misses.Select(i => addresses[i])], language, cancellationToken);
+            await Parallel.ForAsync(0, misses.Count, new ParallelOptions { MaxDegreeOfParallelism = CacheReadsAtOnce, CancellationToken = cancellationToken },
+                async (j, ct) => results[misses[j]] = await StoreAsync(addresses[misses[j]], language, answers[j], ct));
+        }
+
+        return results!;
+    }
+
+    // Cache reads are memory, or a Redis round trip each: a few at a time, not a thousand at once.
+    private const int CacheReadsAtOnce = 16;
+
+    /// <summary>
+    /// What the cache alone says about <paramref name="address"/>: a fresh answer or refusal, else null (nothing
+    /// cached, too old, or a failure).
+    /// </summary>
+    private async Task<LookupResult?> PeekAsync(IPAddress address, string language, CancellationToken cancellationToken)
     {
         var entry = await cache.GetOrCreateAsync<CacheEntry?>(keys.For(inner.Name, address, language),
             static _ => ValueTask.FromResult<CacheEntry?>(null), PeekOptions, cancellationToken: cancellationToken);
@@ -69,10 +94,10 @@ public sealed partial class CachedIpInfoProvider(
     }
 
     /// <summary>
-    /// Keeps an answer that came from elsewhere than <see cref="LookupAsync(IPAddress?, string, bool, CancellationToken)"/>
-    /// (a batch), under the entry a single lookup reads. Failures are not stored: they would hide an older, servable answer.
+    /// Keeps an answer that came from the many-address lookup under the entry a single lookup reads, and returns
+    /// it as a single lookup will present it. Failures are not stored: they would hide an older, servable answer.
     /// </summary>
-    public async Task StoreAsync(IPAddress address, string language, LookupResult result, CancellationToken cancellationToken)
+    private async Task<LookupResult> StoreAsync(IPAddress address, string language, LookupResult result, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         CacheEntry? entry = result switch
@@ -81,11 +106,14 @@ public sealed partial class CachedIpInfoProvider(
             LookupResult.Refused refused => new CacheEntry { Refusal = refused.Reason, AnsweredAt = now },
             _ => null,
         };
-        if (entry is not null)
+        if (entry is null)
         {
-            metrics.CacheMiss(inner.Name);
-            await cache.SetAsync(keys.For(inner.Name, address, language), entry, EntryOptions, cancellationToken: cancellationToken);
+            return result;
         }
+
+        metrics.CacheMiss(inner.Name);
+        await cache.SetAsync(keys.For(inner.Name, address, language), entry, EntryOptions, cancellationToken: cancellationToken);
+        return Present(entry, now);
     }
 
     // Reads what is there (memory, then Redis) and never calls the provider.

@@ -16,8 +16,11 @@ public static partial class LookupCacheServiceCollectionExtensions
 {
     public const string RedisConnectionStringName = RedisConnection.ConnectionStringName;
 
-    /// <summary>The clock the cache and the card's "fetched … ago" read; tests replace this one only.</summary>
-    public const string ClockKey = "lookup-cache";
+    /// <summary>
+    /// The clock of lookups: the cache's freshness, the card's "fetched … ago", the upstream budget's windows and
+    /// stops. Tests replace this one only; the HTTP pipeline's timeouts and retry delays run on the host's clock.
+    /// </summary>
+    public const string ClockKey = "lookup-clock";
 
     public static IHostApplicationBuilder AddLookupCache(this IHostApplicationBuilder builder)
     {

@@ -29,4 +29,6 @@ internal sealed record IpApiResponse(
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(IpApiResponse))]
+[JsonSerializable(typeof(List<IpApiResponse>))]
+[JsonSerializable(typeof(List<BatchQuery>))]
 internal sealed partial class IpApiJsonContext : JsonSerializerContext;

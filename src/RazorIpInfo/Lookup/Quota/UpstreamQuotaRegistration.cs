@@ -1,12 +1,10 @@
-using Microsoft.Extensions.Options;
-using RazorIpInfo.Lookup.IpApi;
 using RazorIpInfo.Redis;
 
 namespace RazorIpInfo.Lookup.Quota;
 
 public static class UpstreamQuotaRegistration
 {
-    internal const string RedisKey = "ipinfo:v1:quota:ip-api.com";
+    internal const string RedisKeyPrefix = "ipinfo:v1:quota:";
 
     /// <summary>
     /// The budget when none is configured (a pro key): never spent by our own count, but still stopped,
@@ -14,60 +12,24 @@ public static class UpstreamQuotaRegistration
     /// </summary>
     internal const int Unlimited = 1_000_000_000;
 
-    private static int Limit(IpApiOptions options) =>
-        options.EffectiveRequestsPerMinute > 0 ? options.EffectiveRequestsPerMinute : Unlimited;
-
     /// <summary>
-    /// The ip-api.com budget: in Redis, shared by all instances, when <c>ConnectionStrings:Redis</c> is set;
-    /// otherwise this process's own.
+    /// A request budget with the upstream under the name <paramref name="budget"/> (an endpoint the upstream counts
+    /// apart has its own): in Redis under its own key, shared by all instances, when <c>ConnectionStrings:Redis</c>
+    /// is set, otherwise this process's own; corrected by what the upstream reports (<c>X-Rl</c>/<c>X-Ttl</c>).
+    /// The handler is installed whatever the limit: an upstream that says stop is obeyed with or without a key.
     /// </summary>
-    public static IHttpClientBuilder AddUpstreamQuota(this IHttpClientBuilder client)
-    {
-        var services = client.Services;
-        services.AddSingleton(provider =>
-        {
-            var options = provider.GetRequiredService<IOptions<IpApiOptions>>().Value;
-            return new InProcessUpstreamQuota(Limit(options), TimeSpan.FromMinutes(1), provider.GetRequiredService<TimeProvider>());
-        });
-
-        // Decided when first resolved, like the cache, so that configuration added late (tests) counts.
-        services.AddSingleton<IUpstreamQuota>(provider =>
-        {
-            var inProcess = provider.GetRequiredService<InProcessUpstreamQuota>();
-            if (provider.GetRequiredService<RedisConnection>() is not { IsConfigured: true } redis)
-            {
-                return inProcess;
-            }
-
-            var options = provider.GetRequiredService<IOptions<IpApiOptions>>().Value;
-            return new RedisUpstreamQuota(
-                redis,
-                RedisKey,
-                Limit(options),
-                TimeSpan.FromMinutes(1),
-                inProcess,
-                provider.GetRequiredService<ILogger<RedisUpstreamQuota>>());
-        });
-
-        services.AddTransient<UpstreamQuotaHandler>();
-        // Installed whatever the key: an upstream that says stop is obeyed with or without a budget of our own.
-        return client.AddHttpMessageHandler(provider => provider.GetRequiredService<UpstreamQuotaHandler>());
-    }
-
-    /// <summary>
-    /// A second budget with the upstream, for an endpoint it counts apart (ip-api.com's <c>POST /batch</c>): shared
-    /// through Redis like the first, under its own key, and corrected by the same <c>X-Rl</c>/<c>X-Ttl</c> headers.
-    /// </summary>
+    /// <param name="requestsPerMinute">The configured limit; 0 is no limit of our own.</param>
     public static IHttpClientBuilder AddUpstreamQuota(this IHttpClientBuilder client, string budget, Func<IServiceProvider, int> requestsPerMinute)
     {
+        // Decided when first resolved, like the cache, so that configuration added late (tests) counts.
         client.Services.AddKeyedSingleton<IUpstreamQuota>(budget, (provider, _) =>
         {
-            var limit = requestsPerMinute(provider);
-            var inProcess = new InProcessUpstreamQuota(limit, TimeSpan.FromMinutes(1), provider.GetRequiredService<TimeProvider>());
+            var limit = requestsPerMinute(provider) is > 0 and var configured ? configured : Unlimited;
+            var inProcess = new InProcessUpstreamQuota(limit, TimeSpan.FromMinutes(1), LookupClock(provider));
             return provider.GetRequiredService<RedisConnection>() is { IsConfigured: true } redis
                 ? new RedisUpstreamQuota(
                     redis,
-                    RedisKey + ":" + budget,
+                    RedisKeyPrefix + budget,
                     limit,
                     TimeSpan.FromMinutes(1),
                     inProcess,
@@ -75,11 +37,13 @@ public static class UpstreamQuotaRegistration
                 : inProcess;
         });
 
-        return client.AddHttpMessageHandler(provider =>
-            requestsPerMinute(provider) > 0
-                ? ActivatorUtilities.CreateInstance<UpstreamQuotaHandler>(provider, provider.GetRequiredKeyedService<IUpstreamQuota>(budget))
-                : new PassThroughHandler());
+        return client.AddHttpMessageHandler(provider => ActivatorUtilities.CreateInstance<UpstreamQuotaHandler>(
+            provider,
+            provider.GetRequiredKeyedService<IUpstreamQuota>(budget),
+            provider.GetRequiredKeyedService<UpstreamCircuit>(budget),
+            LookupClock(provider)));
     }
 
-    private sealed class PassThroughHandler : DelegatingHandler;
+    private static TimeProvider LookupClock(IServiceProvider provider) =>
+        provider.GetRequiredKeyedService<TimeProvider>(Caching.LookupCacheServiceCollectionExtensions.ClockKey);
 }

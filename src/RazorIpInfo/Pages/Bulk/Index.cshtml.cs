@@ -27,7 +27,7 @@ namespace RazorIpInfo.Pages.Bulk;
 [RequestFormLimits(MultipartBodyLengthLimit = MaxRequestBytes, ValueLengthLimit = MaxRequestBytes)]
 [TooLargeIs413(MaxRequestBytes)]
 public sealed class BulkModel(
-    BulkLookupService bulk,
+    IpLookupService lookup,
     ClientLookupLimiter limiter,
     IOptions<BulkOptions> options,
     TimeProvider time,
@@ -159,7 +159,7 @@ public sealed class BulkModel(
             return StatusCodes.Status429TooManyRequests;
         }
 
-        Result = await bulk.LookupAsync(entries, UpstreamLanguage.Current, cancellationToken);
+        Result = await BulkResult.LookupAsync(lookup, entries, UpstreamLanguage.Current, cancellationToken);
         Entries = string.Join('\n', entries.Select(e => e.Text));
         return StatusCodes.Status200OK;
     }

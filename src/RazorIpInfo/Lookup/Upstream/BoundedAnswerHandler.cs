@@ -1,10 +1,10 @@
-namespace RazorIpInfo.Lookup.IpApi;
+namespace RazorIpInfo.Lookup.Upstream;
 
 /// <summary>
 /// Reads the upstream's whole answer, body included, inside the resilience pipeline, so that the attempt
 /// and total timeouts bound the body as well as the headers (HttpClient would otherwise buffer the body
 /// after the pipeline has returned, under no timeout but its own), and refuses more than
-/// <see cref="IpApiOptions.MaxResponseBytes"/> after decompression, so a small compressed bomb is as
+/// the policy's <c>MaxResponseBytes</c> after decompression, so a small compressed bomb is as
 /// harmless as a large plain body.
 /// </summary>
 public sealed class BoundedAnswerHandler(int maxBytes) : DelegatingHandler
