@@ -30,7 +30,7 @@ public sealed class MissingNetworkDataTests : IDisposable
         var problem = await api.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, pageResponse.StatusCode);
-        Assert.Equal("Network data is not loaded on this server", page.QuerySelector("h1")!.TextContent.Trim());
+        Assert.Equal("Network data is not loaded on this server", page.QuerySelector("#as-title")!.TextContent.Trim());
         Assert.Contains("scripts/fetch-asn.sh", page.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, api.StatusCode);
         Assert.Equal("application/problem+json", api.Content.Headers.ContentType!.MediaType);
