@@ -38,6 +38,13 @@ public static class AsApi
 
         if (networks.DescribeAs(asNumber) is not { } summary)
         {
+            // Without the data, "announces no addresses" would be a false statement about the AS.
+            if (networks.Unloaded is { Count: > 0 } missing)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Network data not loaded",
+                    detail: $"Network data is not loaded on this server ({string.Join(", ", missing)} missing), so there is no answer about AS{asNumber}: whoever runs it can load it with scripts/fetch-asn.sh.");
+            }
+
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown AS",
                 detail: $"AS{asNumber} announces no addresses in the offline network data.");
         }

@@ -122,9 +122,24 @@ public static class IpInfoApi
                 return new(StatusCodes.Status504GatewayTimeout, "Lookup timed out",
                     "The IP information service did not answer in time. Try again shortly.");
 
+            // Not "try again shortly": the reason is kept while the outage lasts, and the fix is the operator's.
+            case LookupResult.Unavailable { Reason: UnavailableReason.Unreachable, OfflineDatabaseLoaded: false }:
+                return new(StatusCodes.Status502BadGateway, "IP information service unreachable",
+                    "This server cannot reach ip-api.com: whoever runs it can open that route, or fetch the offline database (scripts/fetch-geodb.sh) so that lookups work without ip-api.com.")
+                { DetailIsTheLine = true };
+
             case LookupResult.Unavailable { Reason: UnavailableReason.Unreachable }:
                 return new(StatusCodes.Status502BadGateway, "IP information service unreachable",
-                    "This server cannot reach the IP information service. Try again later.");
+                    "This server cannot reach ip-api.com, and the offline database has no entry for this address: whoever runs the server can open the route to ip-api.com.")
+                { DetailIsTheLine = true };
+
+            case LookupResult.Unavailable { Reason: UnavailableReason.OwnAddressNeedsUpstream, OfflineDatabaseLoaded: var loaded }:
+                return new(StatusCodes.Status502BadGateway, "Server's public address unknown",
+                    "You are on this server's local network, so your public address is the server's, which only ip-api.com can tell, and this server cannot reach ip-api.com: " +
+                    (loaded
+                        ? "ask for another address (such as 8.8.8.8), which the offline database answers."
+                        : "whoever runs it can open that route, or fetch the offline database (scripts/fetch-geodb.sh) to look up other addresses without ip-api.com."))
+                { DetailIsTheLine = true };
 
             default:
                 return new(StatusCodes.Status502BadGateway, "Lookup failed",
@@ -134,4 +149,11 @@ public static class IpInfoApi
 }
 
 /// <summary>A failed lookup as HTTP: status, a short title, a sentence, and for a spent quota the wait.</summary>
-internal sealed record LookupFailure(int Status, string Title, string Detail, int? RetryAfterSeconds = null);
+internal sealed record LookupFailure(int Status, string Title, string Detail, int? RetryAfterSeconds = null)
+{
+    /// <summary>The title alone would leave a curl user without the cause and the fix, so the text endpoints print the detail.</summary>
+    public bool DetailIsTheLine { get; init; }
+
+    /// <summary>What the plain-text endpoints print.</summary>
+    public string Line => DetailIsTheLine ? Detail : Title;
+}

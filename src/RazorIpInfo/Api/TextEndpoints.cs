@@ -67,7 +67,7 @@ public static class TextEndpoints
             context.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
         }
 
-        return Line(failure.Title, failure.Status);
+        return Line(failure.Line, failure.Status);
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.Options;
+using RazorIpInfo.Lookup.GeoDb;
 using RazorIpInfo.Lookup.Networks;
 using RazorIpInfo.Observability;
 
@@ -8,7 +10,8 @@ namespace RazorIpInfo.Lookup;
 /// The one entry point pages and the API use to learn about an address. It refuses non-public
 /// addresses itself so that no quota is spent on answers known in advance.
 /// </summary>
-public sealed class IpLookupService(IIpInfoProvider provider, LookupMetrics metrics, NetworkDatabase networks)
+public sealed class IpLookupService(
+    IIpInfoProvider provider, LookupMetrics metrics, NetworkDatabase networks, MmdbProvider offline, IOptions<LookupOptions> options)
 {
     public Task<LookupResult> LookupAsync(IPAddress address, string language, CancellationToken cancellationToken) =>
         LookupAsync(address, language, refresh: false, cancellationToken);
@@ -76,17 +79,34 @@ public sealed class IpLookupService(IIpInfoProvider provider, LookupMetrics metr
     public Task<LookupResult> LookupVisitorAsync(VisitorAddress visitor, string language, CancellationToken cancellationToken) =>
         LookupVisitorAsync(visitor, language, refresh: false, cancellationToken);
 
-    public Task<LookupResult> LookupVisitorAsync(VisitorAddress visitor, string language, bool refresh, CancellationToken cancellationToken) =>
-        visitor.IsOnLocalNetwork
-            ? Measured(provider.LookupAsync(null, language, refresh, cancellationToken))
-            : LookupAsync(visitor.Address!, language, refresh, cancellationToken);
+    public async Task<LookupResult> LookupVisitorAsync(VisitorAddress visitor, string language, bool refresh, CancellationToken cancellationToken)
+    {
+        if (!visitor.IsOnLocalNetwork)
+        {
+            return await LookupAsync(visitor.Address!, language, refresh, cancellationToken);
+        }
+
+        // Offline, "cannot reach ip-api.com, fetch the database" is wrong here even once it is fetched: the
+        // database answers any address typed in, but not this one, which only ip-api.com knows.
+        var result = await Measured(provider.LookupAsync(null, language, refresh, cancellationToken));
+        return result is LookupResult.Unavailable { Reason: UnavailableReason.Unreachable } unreachable
+            ? unreachable with { Reason = UnavailableReason.OwnAddressNeedsUpstream }
+            : result;
+    }
 
     private async Task<LookupResult> Measured(Task<LookupResult> lookup) => Measured(await lookup);
 
     private LookupResult Measured(LookupResult result)
     {
         metrics.Lookup(result);
-        // After the cache, not inside it: the prefix follows the network data loaded now, and costs less than a cache read.
-        return result is LookupResult.Found found ? found with { Info = networks.Enrich(found.Info) } : result;
+        return result switch
+        {
+            // After the cache, not inside it: the prefix follows the network data loaded now, and costs less than a cache read.
+            LookupResult.Found found => found with { Info = networks.Enrich(found.Info) },
+            // Looked at now, not when the failure was cached: the database may have arrived since.
+            LookupResult.Unavailable { Reason: UnavailableReason.Unreachable } unreachable =>
+                unreachable with { OfflineDatabaseLoaded = options.Value.EffectiveProviders.Contains(MmdbProvider.Id) && offline.IsLoaded },
+            _ => result,
+        };
     }
 }

@@ -27,7 +27,14 @@ public abstract record LookupResult
     public sealed record QuotaExhausted(TimeSpan RetryAfter) : LookupResult;
 
     /// <summary>The provider could not answer now; a later attempt may succeed.</summary>
-    public sealed record Unavailable(UnavailableReason Reason) : LookupResult;
+    public sealed record Unavailable(UnavailableReason Reason) : LookupResult
+    {
+        /// <summary>
+        /// The offline database is in the chain and loaded, so it was asked too: what the visitor is told
+        /// must not be to fetch it (advice already followed).
+        /// </summary>
+        public bool OfflineDatabaseLoaded { get; init; }
+    }
 }
 
 public enum RefusalReason
@@ -44,4 +51,11 @@ public enum UnavailableReason
 
     /// <summary>No connection could be made at all (refused, no route, no DNS): this server cannot reach the provider.</summary>
     Unreachable,
+
+    /// <summary>
+    /// The visitor is on the server's local network, so their public address is the server's, which only
+    /// ip-api.com can tell, and this server cannot reach it (<see cref="Unreachable"/>). The offline
+    /// database cannot stand in: it answers for an address, and there is none to ask about.
+    /// </summary>
+    OwnAddressNeedsUpstream,
 }

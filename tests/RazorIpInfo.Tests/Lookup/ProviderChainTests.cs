@@ -116,6 +116,6 @@ public sealed class ProviderChainTests : IDisposable
 
         var page = await app.CreateClientFor("192.168.1.20").GetDocumentAsync("/");
 
-        Assert.Equal("This server cannot reach ip-api.com", page.CardTitle());
+        Assert.Equal("Finding this server's public address needs ip-api.com", page.CardTitle());
     }
 }

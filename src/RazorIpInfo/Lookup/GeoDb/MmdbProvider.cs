@@ -35,6 +35,9 @@ public sealed partial class MmdbProvider : IIpInfoProvider, IDisposable
     /// <summary>The folder the database files are read from, after resolving a relative setting.</summary>
     public string Directory { get; }
 
+    /// <summary>Whether either file is loaded now (one look at each file on disk): the advice to fetch the database has then been followed.</summary>
+    public bool IsLoaded => ipv4.Refresh() == GeoDbFileState.Loaded || ipv6.Refresh() == GeoDbFileState.Loaded;
+
     /// <summary>Opens both files and reports in one line what is missing, so start-up says whether the provider works.</summary>
     public void Open()
     {

@@ -5,7 +5,6 @@ using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -20,7 +19,7 @@ namespace RazorIpInfo.Pages.Bulk;
 /// <summary>
 /// <c>/bulk</c>: paste addresses or a log excerpt (or choose a text file) and get a summary, a table and
 /// downloads. The form posts, so it carries an antiforgery token, which Razor Pages checks on every POST
-/// handler by default; the page is therefore never compressed (BREACH, see docs/performance.md).
+/// handler by default; the page is therefore never cached nor compressed (BREACH, see docs/performance.md).
 /// </summary>
 [EnableRateLimiting(RateLimits.Policy)]
 [RequestSizeLimit(MaxRequestBytes)]
@@ -62,11 +61,11 @@ public sealed class BulkModel(
     public string Title => text["Bulk.Title"];
 
     // The empty form carries the token too.
-    public void OnGet() => DoNotCompress();
+    public void OnGet() => CarriesToken();
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        DoNotCompress();
+        CarriesToken();
         var input = await ReadInputAsync(cancellationToken);
         var status = input is null ? StatusCodes.Status413PayloadTooLarge : await LookUpAsync(input, cancellationToken);
 
@@ -83,7 +82,7 @@ public sealed class BulkModel(
     /// <summary>The same result as a file: the entries come back from the result's own form, and the cache answers them.</summary>
     public async Task<IActionResult> OnPostDownloadAsync(CancellationToken cancellationToken)
     {
-        DoNotCompress();
+        CarriesToken();
         if (Entries is null || Entries.Length > options.Value.MaxInputBytes)
         {
             Error = text["Bulk.Error.TooLarge"];
@@ -166,13 +165,13 @@ public sealed class BulkModel(
 
     /// <summary>
     /// This response holds an antiforgery token next to text the visitor chose (their list, echoed in the
-    /// table): the two conditions of BREACH. Compression is turned off for it rather than argued about.
+    /// table), so it must be neither cached nor compressed (BREACH). The antiforgery system would set these
+    /// headers itself while rendering the token, with a warning on every request that they were overridden;
+    /// set first, there is nothing to override, and <c>no-store</c> is what keeps compression off (see Compression).
     /// </summary>
-    private void DoNotCompress()
+    private void CarriesToken()
     {
-        if (HttpContext.Features.Get<IHttpsCompressionFeature>() is { } compression)
-        {
-            compression.Mode = HttpsCompressionMode.DoNotCompress;
-        }
+        Response.Headers.CacheControl = "no-cache, no-store";
+        Response.Headers.Pragma = "no-cache";
     }
 }
