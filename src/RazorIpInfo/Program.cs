@@ -1,6 +1,7 @@
 using RazorIpInfo.Api;
 using RazorIpInfo.Bulk;
 using RazorIpInfo.DualStack;
+using RazorIpInfo.Hosting;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.GeoDb;
 using RazorIpInfo.Lookup.HostNames;
@@ -19,6 +20,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseStaticWebAssets();
 
 builder.AddServiceDefaults();
+builder.AddErrorPages();
 builder.AddTrustedProxies();
 builder.AddRedis();
 builder.AddIpLookup();

@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.Caching;
-using RazorIpInfo.Observability;
 
 namespace RazorIpInfo.Bulk;
 

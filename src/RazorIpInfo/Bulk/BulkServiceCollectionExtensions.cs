@@ -6,7 +6,6 @@ using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.Caching;
 using RazorIpInfo.Lookup.IpApi;
 using RazorIpInfo.Lookup.Quota;
-using RazorIpInfo.Observability;
 
 namespace RazorIpInfo.Bulk;
 
@@ -23,7 +22,6 @@ public static class BulkServiceCollectionExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.BatchAttemptTimeout < o.BatchTotalTimeout, "Bulk:BatchAttemptTimeout must be shorter than Bulk:BatchTotalTimeout.")
             .ValidateOnStart();
-        builder.Services.Configure<ProblemDetailsOptions>(o => o.CustomizeProblemDetails += Api.BatchApi.ExplainUnsupportedMediaType);
 
         var client = builder.Services.AddHttpClient<IpApiBatchClient>((services, http) =>
         {

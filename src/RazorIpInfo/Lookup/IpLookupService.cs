@@ -1,6 +1,5 @@
 using System.Net;
 using RazorIpInfo.Lookup.Networks;
-using RazorIpInfo.Observability;
 
 namespace RazorIpInfo.Lookup;
 

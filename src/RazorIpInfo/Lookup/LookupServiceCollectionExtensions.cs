@@ -6,7 +6,6 @@ using Polly;
 using RazorIpInfo.Lookup.Caching;
 using RazorIpInfo.Lookup.IpApi;
 using RazorIpInfo.Lookup.Quota;
-using RazorIpInfo.Observability;
 
 namespace RazorIpInfo.Lookup;
 

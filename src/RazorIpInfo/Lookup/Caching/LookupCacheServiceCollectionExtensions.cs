@@ -7,7 +7,6 @@ using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-using RazorIpInfo.Observability;
 using RazorIpInfo.Redis;
 
 namespace RazorIpInfo.Lookup.Caching;

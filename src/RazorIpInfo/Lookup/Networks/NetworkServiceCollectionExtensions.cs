@@ -35,7 +35,7 @@ public static partial class NetworkServiceCollectionExtensions
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Offline network data not loaded ({Files} in {Directory}); cards show no network prefix, and no AS when ip-api.com cannot answer. Fetch it with scripts/fetch-asn.sh")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Offline network data not loaded ({Files}); cards show no network prefix, and no AS when ip-api.com cannot answer. Fetch it with scripts/fetch-asn.sh {Directory}")]
         private static partial void LogMissing(ILogger logger, string files, string directory);
     }
 }

@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using RazorIpInfo.Api;
 using RazorIpInfo.Bulk;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Protection;
@@ -141,7 +140,7 @@ public sealed class BulkModel(
             return StatusCodes.Status400BadRequest;
         }
 
-        var lookups = BatchApi.CountLookups(entries);
+        var lookups = BulkInput.CountLookups(entries);
         using var lease = limiter.TryAcquire(RateLimits.ClientKey(HttpContext), lookups);
         if (!lease.IsAcquired)
         {

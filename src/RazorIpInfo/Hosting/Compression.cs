@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.ResponseCompression;
 
-namespace RazorIpInfo.Pages;
+namespace RazorIpInfo.Hosting;
 
 /// <summary>
 /// Brotli or gzip for what the app renders (HTML, the card fragment, JSON, text). Static assets are not
