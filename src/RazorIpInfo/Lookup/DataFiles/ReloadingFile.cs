@@ -10,9 +10,10 @@ public enum DataFileState
 /// <summary>
 /// One data file held in memory that follows the file on disk, for the offline city database and the
 /// network data alike. At most once per check interval (every lookup when it is zero) a lookup compares
-/// the file's size and modification time (one stat) with those last seen; when they differ, that lookup
-/// reads the whole file, has it checked and built by the loader, and swaps it in only if it is sound.
-/// Otherwise the last good copy keeps answering, with one log line per bad file.
+/// the file's size and modification time (one stat) with those last seen; when they differ, one lookup
+/// reads the whole file, has it checked and built by the loader, and swaps it in only if it is sound,
+/// while the others that saw the change wait for it. Otherwise the last good copy keeps answering, with
+/// one log line per bad file.
 /// </summary>
 /// <remarks>
 /// A file that is missing, in a folder that may not exist yet, is simply not there at this look: the
@@ -40,7 +41,7 @@ internal sealed partial class ReloadingFile<T>(string path, DataFileKind<T> kind
             var now = time.GetTimestamp();
             if (now >= Volatile.Read(ref nextCheck))
             {
-                Refresh(now, force: false);
+                Look(now);
             }
 
             return Volatile.Read(ref current);
@@ -50,41 +51,31 @@ internal sealed partial class ReloadingFile<T>(string path, DataFileKind<T> kind
     /// <summary>Looks at the file now, whatever the interval, and says what is loaded.</summary>
     public DataFileState Refresh()
     {
-        Refresh(time.GetTimestamp(), force: true);
+        Look(time.GetTimestamp());
         return Volatile.Read(ref current) is not null ? DataFileState.Loaded
             : Stamp.Of(path) is null ? DataFileState.Missing
             : DataFileState.Unusable;
     }
 
-    private void Refresh(long now, bool force)
+    private void Look(long now)
     {
-        // One lookup loads; the others keep answering from the copy already loaded. With none loaded yet
-        // there is nothing to answer from, so they wait for the first load.
-        var wait = force || Volatile.Read(ref current) is null;
-        if (!(wait ? gate.TryEnter(Timeout.InfiniteTimeSpan) : gate.TryEnter()))
+        var stamp = Stamp.Of(path);
+        if (stamp != Volatile.Read(ref seen))
         {
-            return;
-        }
-
-        try
-        {
-            if (!force && now < nextCheck)
+            // Only when the file has changed: lookups that see the change wait for the one loading it, so
+            // the next lookup after a replacement answers from the new file, as the README says.
+            lock (gate)
             {
-                return;
+                // Looked at again under the lock: another lookup may have loaded a newer file meanwhile.
+                stamp = Stamp.Of(path);
+                if (stamp != seen)
+                {
+                    Volatile.Write(ref seen, Load(stamp));
+                }
             }
-
-            var stamp = Stamp.Of(path);
-            if (stamp != seen)
-            {
-                seen = Load(stamp);
-            }
-
-            Volatile.Write(ref nextCheck, now + (long)(checkInterval.TotalSeconds * time.TimestampFrequency));
         }
-        finally
-        {
-            gate.Exit();
-        }
+
+        Volatile.Write(ref nextCheck, now + (long)(checkInterval.TotalSeconds * time.TimestampFrequency));
     }
 
     /// <summary>Loads the file now at the path and returns the stamp of what was looked at (null: look again).</summary>
