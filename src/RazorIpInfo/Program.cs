@@ -14,10 +14,7 @@ using RazorIpInfo.Redis;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Serve wwwroot from the build output in every environment, not only Development, so that a
-// Production-configured `dotnet run` and the tests see the same compressed, fingerprinted assets
-// as a published app. It does nothing in published output.
-builder.WebHost.UseStaticWebAssets();
+builder.ServeStaticAssetsAsPublished();
 
 builder.AddServiceDefaults();
 builder.AddErrorPages();
