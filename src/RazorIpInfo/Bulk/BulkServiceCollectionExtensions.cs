@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using RazorIpInfo.Hosting;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.Caching;
 using RazorIpInfo.Lookup.IpApi;
@@ -19,7 +20,7 @@ public static class BulkServiceCollectionExtensions
     {
         builder.Services.AddOptions<BulkOptions>()
             .BindConfiguration(BulkOptions.Section)
-            .ValidateDataAnnotations()
+            .ValidateKeys(BulkOptions.Section)
             .Validate(o => o.BatchAttemptTimeout < o.BatchTotalTimeout, "Bulk:BatchAttemptTimeout must be shorter than Bulk:BatchTotalTimeout.")
             .ValidateOnStart();
 

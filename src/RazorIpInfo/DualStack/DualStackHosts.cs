@@ -22,7 +22,7 @@ public static partial class DualStackHosts
     {
         builder.Services.AddOptions<DualStackOptions>()
             .BindConfiguration(DualStackOptions.Section)
-            .ValidateDataAnnotations()
+            .ValidateKeys(DualStackOptions.Section)
             .ValidateOnStart();
 
         // /family exists only on the two family hosts (the framework's host matching), and not at all

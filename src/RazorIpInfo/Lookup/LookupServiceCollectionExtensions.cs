@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using RazorIpInfo.Hosting;
 using RazorIpInfo.Lookup.Caching;
 using RazorIpInfo.Lookup.IpApi;
 using RazorIpInfo.Lookup.Quota;
@@ -20,7 +21,7 @@ public static class LookupServiceCollectionExtensions
 
         builder.Services.AddOptions<IpApiOptions>()
             .BindConfiguration(IpApiOptions.Section)
-            .ValidateDataAnnotations()
+            .ValidateKeys(IpApiOptions.Section)
             .Validate(o => o.AttemptTimeout < o.TotalTimeout, "IpApi:AttemptTimeout must be shorter than IpApi:TotalTimeout.")
             .ValidateOnStart();
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
+using RazorIpInfo.Hosting;
 
 namespace RazorIpInfo.Personalisation;
 
@@ -17,7 +18,7 @@ public static class TrustedProxies
     {
         builder.Services.AddOptions<TrustedProxyOptions>()
             .BindConfiguration(TrustedProxyOptions.Section)
-            .ValidateDataAnnotations()
+            .ValidateKeys(TrustedProxyOptions.Section)
             .ValidateOnStart();
 
         // The framework's defaults trust loopback only (127.0.0.0/8 and ::1); configured proxies are added

@@ -43,7 +43,7 @@ public static class RateLimits
     {
         builder.Services.AddOptions<RateLimitOptions>()
             .BindConfiguration(RateLimitOptions.Section)
-            .ValidateDataAnnotations()
+            .ValidateKeys(RateLimitOptions.Section)
             .ValidateOnStart();
 
         builder.Services.AddSingleton<ClientLookupLimiter>();

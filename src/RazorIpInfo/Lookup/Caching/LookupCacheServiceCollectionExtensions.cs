@@ -7,6 +7,7 @@ using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
+using RazorIpInfo.Hosting;
 using RazorIpInfo.Redis;
 
 namespace RazorIpInfo.Lookup.Caching;
@@ -27,7 +28,7 @@ public static partial class LookupCacheServiceCollectionExtensions
 
         builder.Services.AddOptions<LookupCacheOptions>()
             .BindConfiguration(LookupCacheOptions.Section)
-            .ValidateDataAnnotations()
+            .ValidateKeys(LookupCacheOptions.Section)
             .Validate(o => o.StaleWindow >= o.SuccessTtl, "Cache:StaleWindow must not be shorter than Cache:SuccessTtl.")
             // Each instance would invent its own secret, so none could read another's entries.
             .Validate<LookupCacheMode, IHostEnvironment>(

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using RazorIpInfo.Hosting;
 
 namespace RazorIpInfo.Lookup.GeoDb;
 
@@ -9,7 +10,7 @@ public static class GeoDbServiceCollectionExtensions
     {
         builder.Services.AddOptions<GeoDbOptions>()
             .BindConfiguration(GeoDbOptions.Section)
-            .ValidateDataAnnotations()
+            .ValidateKeys(GeoDbOptions.Section)
             .ValidateOnStart();
 
         builder.Services.AddSingleton<MmdbProvider>();

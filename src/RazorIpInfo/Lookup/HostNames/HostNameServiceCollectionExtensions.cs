@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using RazorIpInfo.Hosting;
 
 namespace RazorIpInfo.Lookup.HostNames;
 
@@ -9,7 +10,7 @@ public static class HostNameServiceCollectionExtensions
     {
         builder.Services.AddOptions<HostNameOptions>()
             .BindConfiguration(HostNameOptions.Section)
-            .ValidateDataAnnotations()
+            .ValidateKeys(HostNameOptions.Section)
             .ValidateOnStart();
 
         builder.Services.AddMemoryCache();

@@ -1,3 +1,5 @@
+using RazorIpInfo.Hosting;
+
 namespace RazorIpInfo.Lookup.Networks;
 
 public static partial class NetworkServiceCollectionExtensions
@@ -7,7 +9,7 @@ public static partial class NetworkServiceCollectionExtensions
     {
         builder.Services.AddOptions<NetworkOptions>()
             .BindConfiguration(NetworkOptions.Section)
-            .ValidateDataAnnotations()
+            .ValidateKeys(NetworkOptions.Section)
             .ValidateOnStart();
 
         builder.Services.AddSingleton<NetworkDatabase>();
