@@ -18,11 +18,8 @@ public static class BulkServiceCollectionExtensions
     /// <summary>Bulk lookups: the ip-api.com batch client with its own budget, and the service the page and API share.</summary>
     public static IHostApplicationBuilder AddBulkLookup(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<BulkOptions>()
-            .BindConfiguration(BulkOptions.Section)
-            .ValidateKeys(BulkOptions.Section)
-            .Validate(o => o.BatchAttemptTimeout < o.BatchTotalTimeout, "Bulk:BatchAttemptTimeout must be shorter than Bulk:BatchTotalTimeout.")
-            .ValidateOnStart();
+        builder.Services.AddSectionOptions<BulkOptions>(BulkOptions.Section)
+            .Validate(o => o.BatchAttemptTimeout < o.BatchTotalTimeout, "Bulk:BatchAttemptTimeout must be shorter than Bulk:BatchTotalTimeout.");
 
         var client = builder.Services.AddHttpClient<IpApiBatchClient>((services, http) =>
         {

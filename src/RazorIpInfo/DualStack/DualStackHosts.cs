@@ -20,10 +20,7 @@ public static partial class DualStackHosts
 
     public static IHostApplicationBuilder AddDualStack(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DualStackOptions>()
-            .BindConfiguration(DualStackOptions.Section)
-            .ValidateKeys(DualStackOptions.Section)
-            .ValidateOnStart();
+        builder.Services.AddSectionOptions<DualStackOptions>(DualStackOptions.Section);
 
         // /family exists only on the two family hosts (the framework's host matching), and not at all
         // while the feature is off, so the main host answers it with its usual 404. Post-configured:

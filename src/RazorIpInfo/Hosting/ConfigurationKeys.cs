@@ -13,6 +13,12 @@ namespace RazorIpInfo.Hosting;
 /// </summary>
 public static class ConfigurationKeys
 {
+    /// <summary>Options bound from <paramref name="section"/> and checked at start-up, each failure naming its key.</summary>
+    public static OptionsBuilder<TOptions> AddSectionOptions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TOptions>(
+        this IServiceCollection services, string section)
+        where TOptions : class =>
+        services.AddOptions<TOptions>().BindConfiguration(section).ValidateKeys(section).ValidateOnStart();
+
     public static OptionsBuilder<TOptions> ValidateKeys<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TOptions>(
         this OptionsBuilder<TOptions> options, string section)
         where TOptions : class

@@ -19,11 +19,8 @@ public static class LookupServiceCollectionExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<LookupMetrics>();
 
-        builder.Services.AddOptions<IpApiOptions>()
-            .BindConfiguration(IpApiOptions.Section)
-            .ValidateKeys(IpApiOptions.Section)
-            .Validate(o => o.AttemptTimeout < o.TotalTimeout, "IpApi:AttemptTimeout must be shorter than IpApi:TotalTimeout.")
-            .ValidateOnStart();
+        builder.Services.AddSectionOptions<IpApiOptions>(IpApiOptions.Section)
+            .Validate(o => o.AttemptTimeout < o.TotalTimeout, "IpApi:AttemptTimeout must be shorter than IpApi:TotalTimeout.");
 
         var client = builder.Services.AddHttpClient<IpApiClient>((services, http) =>
         {

@@ -16,10 +16,7 @@ public static class TrustedProxies
 {
     public static IHostApplicationBuilder AddTrustedProxies(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<TrustedProxyOptions>()
-            .BindConfiguration(TrustedProxyOptions.Section)
-            .ValidateKeys(TrustedProxyOptions.Section)
-            .ValidateOnStart();
+        builder.Services.AddSectionOptions<TrustedProxyOptions>(TrustedProxyOptions.Section);
 
         // The framework's defaults trust loopback only (127.0.0.0/8 and ::1); configured proxies are added
         // to them, so a proxy on the same host keeps working.

@@ -41,10 +41,7 @@ public static class RateLimits
 
     public static IHostApplicationBuilder AddInboundRateLimits(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RateLimitOptions>()
-            .BindConfiguration(RateLimitOptions.Section)
-            .ValidateKeys(RateLimitOptions.Section)
-            .ValidateOnStart();
+        builder.Services.AddSectionOptions<RateLimitOptions>(RateLimitOptions.Section);
 
         builder.Services.AddSingleton<ClientLookupLimiter>();
         builder.Services.AddRateLimiter(limiter =>

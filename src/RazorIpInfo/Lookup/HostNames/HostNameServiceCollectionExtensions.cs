@@ -8,10 +8,7 @@ public static class HostNameServiceCollectionExtensions
     /// <summary>Host names as input: <c>?ip=example.com</c> on the page, the API and the text endpoints.</summary>
     public static IHostApplicationBuilder AddHostNameInput(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<HostNameOptions>()
-            .BindConfiguration(HostNameOptions.Section)
-            .ValidateKeys(HostNameOptions.Section)
-            .ValidateOnStart();
+        builder.Services.AddSectionOptions<HostNameOptions>(HostNameOptions.Section);
 
         builder.Services.AddMemoryCache();
         builder.Services.TryAddSingleton<IHostNameResolver, SystemHostNameResolver>();

@@ -7,10 +7,7 @@ public static partial class NetworkServiceCollectionExtensions
     /// <summary>The offline network data: prefix, AS and organisation on every answer, and the AS pages.</summary>
     public static IHostApplicationBuilder AddNetworkData(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<NetworkOptions>()
-            .BindConfiguration(NetworkOptions.Section)
-            .ValidateKeys(NetworkOptions.Section)
-            .ValidateOnStart();
+        builder.Services.AddSectionOptions<NetworkOptions>(NetworkOptions.Section);
 
         builder.Services.AddSingleton<NetworkDatabase>();
         builder.Services.AddHostedService<NetworkDataLoader>();

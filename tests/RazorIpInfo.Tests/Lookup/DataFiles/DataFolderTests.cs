@@ -1,13 +1,9 @@
 using System.Net;
-using Microsoft.Extensions.Logging.Testing;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using RazorIpInfo.Lookup.DataFiles;
 using RazorIpInfo.Lookup.GeoDb;
 using RazorIpInfo.Lookup.Networks;
 using RazorIpInfo.Tests.Infrastructure;
 using RazorIpInfo.Tests.Lookup.GeoDb;
-using RazorIpInfo.Tests.Lookup.Networks;
 
 namespace RazorIpInfo.Tests.Lookup.DataFiles;
 
@@ -29,51 +25,14 @@ public sealed class DataFolderTests : IDisposable
         Directory.Delete(root, recursive: true);
     }
 
+    // ip-api.com (the emulator) answers; the network prefix comes from the offline data alone.
     [Fact]
-    public async Task NetworkDataFetchedAfterStartUpIsAnsweredWithoutARestart()
-    {
-        // ip-api.com (the emulator) answers; the network prefix comes from the offline data alone.
-        await using var site = Site("ip-api");
-        using var client = site.CreateClient();
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/network?ip=8.8.8.8")).StatusCode);
-
-        Fetch(NetworkFiles.Fixture, Path.Combine(root, "data", "asn"), NetworkOptions.Ipv4File, NetworkOptions.Ipv6File);
-
-        Assert.Equal("8.8.8.0/24\n", await client.GetStringAsync("/network?ip=8.8.8.8"));
-        Assert.Equal("2001:4860::/32\n", await client.GetStringAsync("/network?ip=2001:4860:4860::8888"));
-    }
+    public Task NetworkDataFetchedAfterStartUpIsAnsweredWithoutARestart() => AnsweredOnceFetchedAsync(
+        "ip-api", Networks.NetworkFiles.Fixture, "asn", [NetworkOptions.Ipv4File, NetworkOptions.Ipv6File], "/network?ip=8.8.8.8", "8.8.8.0/24\n");
 
     [GeoDbFact]
-    public async Task CityDatabaseFetchedAfterStartUpIsAnsweredWithoutARestart()
-    {
-        await using var site = Site("mmdb");
-        using var client = site.CreateClient();
-        Assert.NotEqual(HttpStatusCode.OK, (await client.GetAsync("/country-iso?ip=8.8.8.8")).StatusCode);
-
-        Fetch(RazorIpInfoFactory.GeoDbDirectory, Path.Combine(root, "data", "geodb"), GeoDbOptions.Ipv4File, GeoDbOptions.Ipv6File);
-
-        Assert.Equal("US\n", await client.GetStringAsync("/country-iso?ip=8.8.8.8"));
-        using var ipv6 = await client.GetAsync("/country-iso?ip=2001:4860:4860::8888");
-        Assert.Equal(HttpStatusCode.OK, ipv6.StatusCode);
-    }
-
-    [Fact]
-    public void NetworkDataIsLookedForAgainOncePerCheckInterval()
-    {
-        var clock = new FakeTimeProvider();
-        var folder = Path.Combine(root, "data", "asn");
-        var networks = new NetworkDatabase(
-            Options.Create(new NetworkOptions { Directory = folder, ReloadCheckInterval = TimeSpan.FromSeconds(30) }),
-            new FakeEnvironment(), clock, new FakeLogger<NetworkDatabase>());
-        Assert.Null(networks.Find(IPAddress.Parse("8.8.8.8")));
-
-        Fetch(NetworkFiles.Fixture, folder, NetworkOptions.Ipv4File, NetworkOptions.Ipv6File);
-        clock.Advance(TimeSpan.FromSeconds(29));
-        Assert.Null(networks.Find(IPAddress.Parse("8.8.8.8")));
-        clock.Advance(TimeSpan.FromSeconds(1));
-
-        Assert.Equal(15169u, networks.Find(IPAddress.Parse("8.8.8.8"))?.AsNumber);
-    }
+    public Task CityDatabaseFetchedAfterStartUpIsAnsweredWithoutARestart() => AnsweredOnceFetchedAsync(
+        "mmdb", RazorIpInfoFactory.GeoDbDirectory, "geodb", [GeoDbOptions.Ipv4File, GeoDbOptions.Ipv6File], "/country-iso?ip=8.8.8.8", "US\n");
 
     public static TheoryData<string> PlacesTheSiteStartsFrom => new()
     {
@@ -103,26 +62,27 @@ public sealed class DataFolderTests : IDisposable
         Assert.Equal(Path.Combine(root, "data", "geodb"), DataFolder.Resolve("data/geodb", root));
     }
 
-    private RazorIpInfoFactory Site(string provider)
+    private async Task AnsweredOnceFetchedAsync(string provider, string source, string folder, string[] files, string url, string answer)
     {
-        var site = new RazorIpInfoFactory(upstream);
+        await using var site = new RazorIpInfoFactory(upstream);
         site.Settings["Lookup:Providers:0"] = provider;
         site.Settings["GeoDb:Directory"] = Path.Combine(root, "data", "geodb");
         site.Settings["Networks:Directory"] = Path.Combine(root, "data", "asn");
-        // Every lookup looks at the files, so the test needs no clock; the interval has its own test above.
+        // Every lookup looks at the files, so the test needs no clock (NetworkDatabaseTests covers the interval).
         site.Settings["Networks:ReloadCheckInterval"] = "00:00:00";
-        return site;
-    }
+        using var client = site.CreateClient();
+        using var before = await client.GetAsync(url);
+        Assert.NotEqual(HttpStatusCode.OK, before.StatusCode);
 
-    /// <summary>What the fetch scripts do: create the folder, unpack beside it, rename each file into place.</summary>
-    private static void Fetch(string from, string folder, params string[] files)
-    {
-        Directory.CreateDirectory(folder);
+        // What the fetch scripts do: create the folder, unpack beside the files, rename each into place.
+        var target = Path.Combine(root, "data", folder);
+        Directory.CreateDirectory(target);
         foreach (var file in files)
         {
-            var staged = Path.Combine(folder, "." + file + ".fetch");
-            File.Copy(Path.Combine(from, file), staged);
-            File.Move(staged, Path.Combine(folder, file));
+            File.Copy(Path.Combine(source, file), Path.Combine(target, "." + file + ".fetch"));
+            File.Move(Path.Combine(target, "." + file + ".fetch"), Path.Combine(target, file));
         }
+
+        Assert.Equal(answer, await client.GetStringAsync(url));
     }
 }
