@@ -30,13 +30,13 @@ builder.AddInboundRateLimits();
 builder.AddLanguages();
 builder.AddDualStack();
 builder.AddPages();
-builder.AddResponseCompressionForPages();
+builder.AddCompressionOfRenderedAnswers();
 
 var app = builder.Build();
 
 app.UseTrustedProxies();
 app.UseLanguages();
-app.UseResponseCompressionForPages(); // outside the error pages, so that they are compressed too
+app.UseCompressionOfRenderedAnswers(); // outside the error pages, so that they are compressed too
 app.UseErrorPages();
 app.UseHttpsOutsideDevelopment();
 app.UseSecurityHeaders();

@@ -9,7 +9,7 @@ namespace RazorIpInfo.Hosting;
 /// </summary>
 public static class Compression
 {
-    public static IHostApplicationBuilder AddResponseCompressionForPages(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddCompressionOfRenderedAnswers(this IHostApplicationBuilder builder)
     {
         builder.Services.AddResponseCompression(options =>
         {
@@ -26,6 +26,6 @@ public static class Compression
         return builder;
     }
 
-    public static IApplicationBuilder UseResponseCompressionForPages(this IApplicationBuilder app) =>
+    public static IApplicationBuilder UseCompressionOfRenderedAnswers(this IApplicationBuilder app) =>
         app.UseResponseCompression();
 }

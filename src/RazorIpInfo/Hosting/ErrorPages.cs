@@ -1,9 +1,12 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.WebUtilities;
+
 namespace RazorIpInfo.Hosting;
 
 /// <summary>
 /// How every error is answered, in the form the client wants (<see cref="ClientFormat"/>): ProblemDetails
-/// for JSON clients, friendly pages (404, 429, 500) for everyone else. No stack trace leaves the server
-/// outside Development.
+/// for JSON clients, a line of text for curl and scripts, friendly pages (404, 429, 500) for browsers. No
+/// stack trace leaves the server outside Development.
 /// </summary>
 public static class ErrorPages
 {
@@ -23,19 +26,27 @@ public static class ErrorPages
         }
         else
         {
-            // Without a path the handler writes ProblemDetails.
-            app.UseWhen(WantsJson, json => json.UseExceptionHandler());
-            app.UseWhen(WantsPage, pages => pages.UseExceptionHandler("/Error"));
+            // Without a path or handler the exception handler writes ProblemDetails.
+            app.UseWhen(Wants(ResponseFormat.Json), json => json.UseExceptionHandler());
+            app.UseWhen(Wants(ResponseFormat.Text), text => text.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                ExceptionHandler = context => WriteLineAsync(context.Response),
+            }));
+            app.UseWhen(Wants(ResponseFormat.Html), pages => pages.UseExceptionHandler("/Error"));
         }
 
-        app.UseWhen(WantsJson, json => json.UseStatusCodePages());
-        app.UseWhen(WantsPage, pages => pages.UseStatusCodePagesWithReExecute("/Error/{0}"));
+        app.UseWhen(Wants(ResponseFormat.Json), json => json.UseStatusCodePages());
+        app.UseWhen(Wants(ResponseFormat.Text), text => text.UseStatusCodePages(context => WriteLineAsync(context.HttpContext.Response)));
+        app.UseWhen(Wants(ResponseFormat.Html), pages => pages.UseStatusCodePagesWithReExecute("/Error/{0}"));
         return app;
     }
 
-    // A command-line client outside the API gets the page too: the text endpoints write their own failures,
-    // and what is left (an unknown path, a crash) reads well enough as the page's text.
-    private static bool WantsJson(HttpContext context) => ClientFormat.Of(context) == ResponseFormat.Json;
+    private static Func<HttpContext, bool> Wants(ResponseFormat format) => context => ClientFormat.Of(context) == format;
 
-    private static bool WantsPage(HttpContext context) => !WantsJson(context);
+    /// <summary>"404 Not Found": what every plain-text answer is, one line a script can print.</summary>
+    private static Task WriteLineAsync(HttpResponse response)
+    {
+        response.ContentType = "text/plain; charset=utf-8";
+        return response.WriteAsync($"{response.StatusCode} {ReasonPhrases.GetReasonPhrase(response.StatusCode)}\n", response.HttpContext.RequestAborted);
+    }
 }
