@@ -1,6 +1,7 @@
 using RazorIpInfo.Api;
 using RazorIpInfo.Bulk;
 using RazorIpInfo.DualStack;
+using RazorIpInfo.Hosting;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.GeoDb;
 using RazorIpInfo.Lookup.HostNames;
@@ -13,12 +14,10 @@ using RazorIpInfo.Redis;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Serve wwwroot from the build output in every environment, not only Development, so that a
-// Production-configured `dotnet run` and the tests see the same compressed, fingerprinted assets
-// as a published app. It does nothing in published output.
-builder.WebHost.UseStaticWebAssets();
+builder.ServeStaticAssetsAsPublished();
 
 builder.AddServiceDefaults();
+builder.AddErrorPages();
 builder.AddTrustedProxies();
 builder.AddRedis();
 builder.AddIpLookup();
@@ -31,13 +30,13 @@ builder.AddInboundRateLimits();
 builder.AddLanguages();
 builder.AddDualStack();
 builder.AddPages();
-builder.AddResponseCompressionForPages();
+builder.AddCompressionOfRenderedAnswers();
 
 var app = builder.Build();
 
 app.UseTrustedProxies();
 app.UseLanguages();
-app.UseResponseCompressionForPages(); // outside the error pages, so that they are compressed too
+app.UseCompressionOfRenderedAnswers(); // outside the error pages, so that they are compressed too
 app.UseErrorPages();
 app.UseHttpsOutsideDevelopment();
 app.UseSecurityHeaders();

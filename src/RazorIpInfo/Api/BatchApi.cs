@@ -93,20 +93,15 @@ public static class BatchApi
         }
 
         var entries = texts.Select(BulkInput.FromString).ToList();
-        using var lease = limiter.TryAcquire(RateLimits.ClientKey(context), CountLookups(entries));
+        using var lease = limiter.TryAcquire(RateLimits.ClientKey(context), BulkInput.CountLookups(entries));
         if (!lease.IsAcquired)
         {
-            return TooManyLookups(context, lease, CountLookups(entries), limiter.PerMinute);
+            return TooManyLookups(context, lease, BulkInput.CountLookups(entries), limiter.PerMinute);
         }
 
         var result = await BulkResult.LookupAsync(lookup, entries, UpstreamLanguage.Current, cancellationToken);
         return TypedResults.Ok(BulkExport.Items(result));
     }
-
-    /// <summary>What a bulk lookup costs against the per-client limit: its distinct public addresses, as many single lookups.</summary>
-    public static int CountLookups(IEnumerable<BulkEntry> entries) =>
-        entries.Select(e => e.Address).OfType<System.Net.IPAddress>().Distinct()
-            .Count(a => AddressScope.Classify(a) == AddressKind.Public);
 
     /// <summary>A body larger than the limit is refused before it is read; one that grows past it while read, by Kestrel.</summary>
     private static ProblemHttpResult? TooLarge(HttpContext context, BulkOptions limits)

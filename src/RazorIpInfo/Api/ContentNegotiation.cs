@@ -1,14 +1,8 @@
 using Microsoft.Net.Http.Headers;
+using RazorIpInfo.Hosting;
 using RazorIpInfo.Lookup;
 
 namespace RazorIpInfo.Api;
-
-public enum RootFormat
-{
-    Html,
-    Json,
-    Text,
-}
 
 /// <summary>
 /// <c>/</c> answers in the form the client asked for, as ifconfig.co does: command-line tools get the
@@ -16,8 +10,6 @@ public enum RootFormat
 /// </summary>
 public static class ContentNegotiation
 {
-    private static readonly string[] CommandLineAgents = ["curl/", "Wget/", "HTTPie/", "xh/"];
-
     public static IApplicationBuilder UseRootContentNegotiation(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
         {
@@ -29,8 +21,8 @@ public static class ContentNegotiation
             }
 
             context.Response.Headers.Append(HeaderNames.Vary, $"{HeaderNames.Accept}, {HeaderNames.UserAgent}");
-            var format = Choose(context.Request);
-            if (format == RootFormat.Html)
+            var format = ClientFormat.Negotiate(context.Request);
+            if (format == ResponseFormat.Html)
             {
                 await next(context);
                 return;
@@ -40,39 +32,11 @@ public static class ContentNegotiation
             var lookup = context.RequestServices.GetRequiredService<IpLookupService>();
             var query = context.RequestServices.GetRequiredService<RazorIpInfo.Lookup.HostNames.AddressQuery>();
             var aborted = context.RequestAborted;
-            IResult result = format == RootFormat.Json
+            IResult result = format == ResponseFormat.Json
                 ? string.IsNullOrWhiteSpace(ip)
                     ? await IpInfoApi.GetCallerAsync(context, lookup, aborted)
                     : await IpInfoApi.GetAddressAsync(ip, context, query, aborted)
                 : await TextEndpoints.AddressAsync(ip, context, lookup, query, aborted);
             await result.ExecuteAsync(context);
         });
-
-    /// <summary>
-    /// The Accept header decides when it names one of our forms; a bare <c>*/*</c> (what curl and wget
-    /// send) leaves it to the User-Agent.
-    /// </summary>
-    public static RootFormat Choose(HttpRequest request)
-    {
-        var preferred = request.GetTypedHeaders().Accept
-            .Where(accept => accept.Quality is not 0)
-            .OrderByDescending(accept => accept.Quality ?? 1)
-            .Select(accept => accept.MediaType.Value?.ToLowerInvariant() switch
-            {
-                "text/html" or "application/xhtml+xml" => RootFormat.Html,
-                "application/json" => RootFormat.Json,
-                "text/plain" => RootFormat.Text,
-                _ => (RootFormat?)null,
-            })
-            .FirstOrDefault(format => format is not null);
-        if (preferred is { } format)
-        {
-            return format;
-        }
-
-        var agent = request.Headers.UserAgent.ToString();
-        return CommandLineAgents.Any(prefix => agent.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-            ? RootFormat.Text
-            : RootFormat.Html;
-    }
 }

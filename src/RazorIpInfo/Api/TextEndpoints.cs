@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Net.Http.Headers;
+using RazorIpInfo.Hosting;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.HostNames;
 using RazorIpInfo.Protection;
@@ -61,7 +62,7 @@ public static class TextEndpoints
                 : Line("Not known for this address", StatusCodes.Status404NotFound);
         }
 
-        var failure = IpInfoApi.Describe(result, asked, host);
+        var failure = LookupFailure.Of(result, asked, host);
         if (failure.RetryAfterSeconds is { } seconds)
         {
             context.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);

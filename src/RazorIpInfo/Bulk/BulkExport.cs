@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
-using RazorIpInfo.Api;
 using RazorIpInfo.Lookup;
 
 namespace RazorIpInfo.Bulk;
@@ -24,7 +23,7 @@ public static class BulkExport
             return info;
         }
 
-        var failure = IpInfoApi.Describe(row.Result, row.Entry.Address?.ToString());
+        var failure = LookupFailure.Of(row.Result, row.Entry.Address?.ToString());
         return new ProblemDetails
         {
             Status = failure.Status,
@@ -48,7 +47,7 @@ public static class BulkExport
         foreach (var row in result.Rows)
         {
             var info = row.Info;
-            var detail = info is null ? IpInfoApi.Describe(row.Result, row.Entry.Address?.ToString()).Detail : null;
+            var detail = info is null ? LookupFailure.Of(row.Result, row.Entry.Address?.ToString()).Detail : null;
             string?[] cells =
             [
                 Text(row.Entry.Text), row.Entry.Address?.ToString(), OutcomeName(row.Outcome),

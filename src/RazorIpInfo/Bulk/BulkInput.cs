@@ -163,4 +163,9 @@ public static class BulkInput
         var ipv6ish = candidate.Contains("::", StringComparison.Ordinal) || (colons >= 2 && letters > 0) || colons >= 7;
         return dottedQuadish || ipv6ish;
     }
+
+    /// <summary>What a bulk lookup costs against the per-client limit: its distinct public addresses, as many single lookups.</summary>
+    public static int CountLookups(IEnumerable<BulkEntry> entries) =>
+        entries.Select(e => e.Address).OfType<System.Net.IPAddress>().Distinct()
+            .Count(a => AddressScope.Classify(a) == AddressKind.Public);
 }

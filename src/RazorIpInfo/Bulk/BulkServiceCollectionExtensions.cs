@@ -1,3 +1,5 @@
+using RazorIpInfo.Hosting;
+
 namespace RazorIpInfo.Bulk;
 
 public static class BulkServiceCollectionExtensions
@@ -8,10 +10,7 @@ public static class BulkServiceCollectionExtensions
     /// </summary>
     public static IHostApplicationBuilder AddBulkLookup(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<BulkOptions>()
-            .BindConfiguration(BulkOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddSectionOptions<BulkOptions>(BulkOptions.Section);
         return builder;
     }
 }

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
-using RazorIpInfo.Api;
+using RazorIpInfo.Hosting;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Protection;
 
@@ -20,10 +20,7 @@ public static partial class DualStackHosts
 
     public static IHostApplicationBuilder AddDualStack(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DualStackOptions>()
-            .BindConfiguration(DualStackOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddSectionOptions<DualStackOptions>(DualStackOptions.Section);
 
         // /family exists only on the two family hosts (the framework's host matching), and not at all
         // while the feature is off, so the main host answers it with its usual 404. Post-configured:
@@ -118,9 +115,9 @@ public static partial class DualStackHosts
         var other = served == AddressFamily.InterNetworkV6 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
         var explanation = $"{host} answers only over {Name(served)}, and this request arrived over {Name(other)}: the proxy in front of it routes it wrongly.";
         context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
-        var format = context.Request.Path.StartsWithSegments("/api") ? RootFormat.Json : ContentNegotiation.Choose(context.Request);
+        var format = ClientFormat.Of(context);
         // Under /api a client may still accept only text: then it gets the line.
-        if (format == RootFormat.Json &&
+        if (format == ResponseFormat.Json &&
             await context.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
             {
                 HttpContext = context,

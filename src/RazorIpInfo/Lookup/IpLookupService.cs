@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using RazorIpInfo.Lookup.GeoDb;
 using RazorIpInfo.Lookup.Networks;
-using RazorIpInfo.Observability;
 
 namespace RazorIpInfo.Lookup;
 

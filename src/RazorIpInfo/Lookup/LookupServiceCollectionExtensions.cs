@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RazorIpInfo.Lookup.Caching;
 using RazorIpInfo.Lookup.IpApi;
-using RazorIpInfo.Observability;
 
 namespace RazorIpInfo.Lookup;
 

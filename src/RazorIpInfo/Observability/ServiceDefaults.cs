@@ -3,6 +3,8 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using RazorIpInfo.Hosting;
+using RazorIpInfo.Lookup;
 
 namespace RazorIpInfo.Observability;
 
@@ -22,6 +24,14 @@ public static class ServiceDefaults
         return builder;
     }
 
+    /// <summary><c>OTEL_EXPORTER_OTLP_ENDPOINT</c> as options, so that start-up checks it with the other settings.</summary>
+    private sealed class OtlpEndpoint
+    {
+        public const string Key = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+        public string? Value { get; set; }
+    }
+
     /// <summary>/healthz, /readyz and /metrics: probes and scrapers, none of them rate limited.</summary>
     public static IEndpointRouteBuilder MapDefaultEndpoints(this IEndpointRouteBuilder app)
     {
@@ -33,6 +43,12 @@ public static class ServiceDefaults
     private static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton<LookupMetrics>();
+        // The exporter would otherwise fail on its first export, long after start-up, in a log line of its own.
+        builder.Services.AddOptions<OtlpEndpoint>()
+            .Configure<IConfiguration>((endpoint, configuration) => endpoint.Value = configuration[OtlpEndpoint.Key])
+            .Validate(endpoint => string.IsNullOrWhiteSpace(endpoint.Value) || HttpUrlAttribute.IsHttpUrl(endpoint.Value),
+                $"{OtlpEndpoint.Key} must be an absolute http(s) URL, such as http://collector:4317.")
+            .ValidateOnStart();
 
         if (!builder.Environment.IsDevelopment())
         {
@@ -61,7 +77,7 @@ public static class ServiceDefaults
         // retry against localhost:4317 forever, so it is only added when one is configured. Traces are
         // only collected then too: with nowhere to send them, tagging every request's span is pure cost
         // (log lines still carry the TraceId of the request's own Activity).
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpoint.Key]))
         {
             otel.WithTracing(tracing => tracing
                     .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = context => !IsScrapeOrProbe(context.Request.Path))

@@ -5,7 +5,7 @@ using Microsoft.Extensions.WebEncoders;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
-using RazorIpInfo.Api;
+using RazorIpInfo.Hosting;
 using RazorIpInfo.Lookup;
 
 namespace RazorIpInfo.Personalisation;

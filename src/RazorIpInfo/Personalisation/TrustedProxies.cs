@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
+using RazorIpInfo.Hosting;
 
 namespace RazorIpInfo.Personalisation;
 
@@ -15,10 +16,7 @@ public static class TrustedProxies
 {
     public static IHostApplicationBuilder AddTrustedProxies(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<TrustedProxyOptions>()
-            .BindConfiguration(TrustedProxyOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddSectionOptions<TrustedProxyOptions>(TrustedProxyOptions.Section);
 
         // The framework's defaults trust loopback only (127.0.0.0/8 and ::1); configured proxies are added
         // to them, so a proxy on the same host keeps working.

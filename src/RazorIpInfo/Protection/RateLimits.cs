@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Net.Http.Headers;
-using RazorIpInfo.Api;
+using RazorIpInfo.Hosting;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Personalisation;
 
@@ -41,10 +41,7 @@ public static class RateLimits
 
     public static IHostApplicationBuilder AddInboundRateLimits(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RateLimitOptions>()
-            .BindConfiguration(RateLimitOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddSectionOptions<RateLimitOptions>(RateLimitOptions.Section);
 
         builder.Services.AddSingleton<ClientLookupLimiter>();
         builder.Services.AddRateLimiter(limiter =>
@@ -119,8 +116,8 @@ public static class RateLimits
         var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
         context.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
 
-        var format = context.Request.Path.StartsWithSegments("/api") ? RootFormat.Json : ContentNegotiation.Choose(context.Request);
-        if (format == RootFormat.Json)
+        var format = ClientFormat.Of(context);
+        if (format == ResponseFormat.Json)
         {
             var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
             await problems.WriteAsync(new ProblemDetailsContext
@@ -134,7 +131,7 @@ public static class RateLimits
                 },
             });
         }
-        else if (format == RootFormat.Text)
+        else if (format == ResponseFormat.Text)
         {
             // curl and scripts get a line they can print, like every other plain-text answer.
             context.Response.ContentType = "text/plain; charset=utf-8";

@@ -42,7 +42,7 @@ public sealed partial class RedisConnection : IHostedLifecycleService, IAsyncDis
     {
         this.logger = logger;
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
-        options = string.IsNullOrWhiteSpace(connectionString) ? null : Options(connectionString);
+        options = TryOptions(connectionString);
     }
 
     /// <summary>Whether <c>ConnectionStrings:Redis</c> is set; without it every instance keeps to itself.</summary>
@@ -59,6 +59,28 @@ public sealed partial class RedisConnection : IHostedLifecycleService, IAsyncDis
     /// and never a second connection.
     /// </summary>
     public Task<IConnectionMultiplexer> GetMultiplexerAsync() => connected.Task;
+
+    /// <summary>
+    /// The options for a connection string, or null when it is unset or not one the client can use. Start-up
+    /// stops with the key named in the latter case (AddRedis), before anything would connect.
+    /// </summary>
+    internal static ConfigurationOptions? TryOptions(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return null;
+        }
+
+        try
+        {
+            var options = Options(connectionString);
+            return options.EndPoints.Count > 0 ? options : null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or NotSupportedException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// Whatever the connection string says (a single server, Sentinel with serviceName=…, a cluster's nodes),

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using RazorIpInfo.Observability;
+using RazorIpInfo.Lookup;
 using RazorIpInfo.Tests.Infrastructure;
 using WireMock.ResponseBuilders;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
-using RazorIpInfo.Observability;
 using RazorIpInfo.Redis;
 
 namespace RazorIpInfo.Lookup.Caching;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-using RazorIpInfo.Observability;
+using RazorIpInfo.Hosting;
 using RazorIpInfo.Redis;
 
 namespace RazorIpInfo.Lookup.Caching;
@@ -29,15 +29,12 @@ public static partial class LookupCacheServiceCollectionExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddKeyedSingleton<TimeProvider>(ClockKey, (services, _) => services.GetRequiredService<TimeProvider>());
 
-        builder.Services.AddOptions<LookupCacheOptions>()
-            .BindConfiguration(LookupCacheOptions.Section)
-            .ValidateDataAnnotations()
+        builder.Services.AddSectionOptions<LookupCacheOptions>(LookupCacheOptions.Section)
             .Validate(o => o.StaleWindow >= o.SuccessTtl, "Cache:StaleWindow must not be shorter than Cache:SuccessTtl.")
             // Each instance would invent its own secret, so none could read another's entries.
             .Validate<LookupCacheMode, IHostEnvironment>(
                 (o, mode, environment) => !mode.Distributed || environment.IsDevelopment() || !string.IsNullOrEmpty(o.KeySecret),
-                "Cache:KeySecret is required when ConnectionStrings:Redis is set: every instance sharing the Redis server needs the same secret.")
-            .ValidateOnStart();
+                "Cache:KeySecret is required when ConnectionStrings:Redis is set: every instance sharing the Redis server needs the same secret.");
 
         // HybridCache sizes each in-memory entry by its serialized length, so the limit is in bytes. The
         // IMemoryCache is shared: anything else that uses it must give its entries a Size.

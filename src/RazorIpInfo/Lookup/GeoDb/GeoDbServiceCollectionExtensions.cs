@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using RazorIpInfo.Hosting;
 
 namespace RazorIpInfo.Lookup.GeoDb;
 
@@ -7,10 +8,7 @@ public static class GeoDbServiceCollectionExtensions
     /// <summary>Registers the offline provider under the id "mmdb" for <c>Lookup:Providers</c>.</summary>
     public static IHostApplicationBuilder AddGeoDb(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<GeoDbOptions>()
-            .BindConfiguration(GeoDbOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddSectionOptions<GeoDbOptions>(GeoDbOptions.Section);
 
         builder.Services.AddSingleton<MmdbProvider>();
         // Not behind the lookup cache: a lookup is a read of a memory-mapped file, cheaper than the cache

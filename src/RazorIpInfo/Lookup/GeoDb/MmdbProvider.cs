@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using MaxMind.Db;
 using Microsoft.Extensions.Options;
+using RazorIpInfo.Lookup.DataFiles;
 
 namespace RazorIpInfo.Lookup.GeoDb;
 
@@ -10,22 +11,23 @@ namespace RazorIpInfo.Lookup.GeoDb;
 /// Answers from the DB-IP City Lite database on local disk: country, region, city, postal code and
 /// coordinates, without any network. It cannot know the server's own public address.
 /// </summary>
-public sealed partial class MmdbProvider : IIpInfoProvider, IDisposable
+public sealed partial class MmdbProvider : IIpInfoProvider
 {
     public const string Id = "mmdb";
     public const string ProviderName = "DB-IP";
 
-    private readonly GeoDbFile ipv4;
-    private readonly GeoDbFile ipv6;
+    private readonly ReloadingFile<Reader> ipv4;
+    private readonly ReloadingFile<Reader> ipv6;
     private readonly TimeProvider time;
     private readonly ILogger<MmdbProvider> logger;
 
     public MmdbProvider(IOptions<GeoDbOptions> options, IHostEnvironment environment, TimeProvider time, ILogger<MmdbProvider> logger)
     {
-        Directory = GeoDbOptions.Resolve(options.Value.Directory, environment.ContentRootPath);
+        Directory = DataFolder.Resolve(options.Value.Directory, environment.ContentRootPath);
         var maxBytes = options.Value.MaxFileBytes;
-        ipv4 = new GeoDbFile(Path.Combine(Directory, GeoDbOptions.Ipv4File), requiredIpVersion: 4, maxBytes, logger);
-        ipv6 = new GeoDbFile(Path.Combine(Directory, GeoDbOptions.Ipv6File), requiredIpVersion: 6, maxBytes, logger);
+        // Looked at on every lookup (one stat): a replaced database shows at once, as the README promises.
+        ipv4 = new ReloadingFile<Reader>(Path.Combine(Directory, GeoDbOptions.Ipv4File), GeoDbFile.Kind(requiredIpVersion: 4, maxBytes), TimeSpan.Zero, time, logger);
+        ipv6 = new ReloadingFile<Reader>(Path.Combine(Directory, GeoDbOptions.Ipv6File), GeoDbFile.Kind(requiredIpVersion: 6, maxBytes), TimeSpan.Zero, time, logger);
         this.time = time;
         this.logger = logger;
     }
@@ -36,12 +38,12 @@ public sealed partial class MmdbProvider : IIpInfoProvider, IDisposable
     public string Directory { get; }
 
     /// <summary>Whether either file is loaded now (one look at each file on disk): the advice to fetch the database has then been followed.</summary>
-    public bool IsLoaded => ipv4.Refresh() == GeoDbFileState.Loaded || ipv6.Refresh() == GeoDbFileState.Loaded;
+    public bool IsLoaded => ipv4.Refresh() == DataFileState.Loaded || ipv6.Refresh() == DataFileState.Loaded;
 
     /// <summary>Opens both files and reports in one line what is missing, so start-up says whether the provider works.</summary>
     public void Open()
     {
-        var missing = new[] { ipv4, ipv6 }.Where(file => file.Refresh() == GeoDbFileState.Missing).Select(file => Path.GetFileName(file.Path)).ToList();
+        var missing = new[] { ipv4, ipv6 }.Where(file => file.Refresh() == DataFileState.Missing).Select(file => Path.GetFileName(file.Path)).ToList();
         if (missing.Count > 0)
         {
             LogMissing(logger, string.Join(", ", missing), Directory);
@@ -59,7 +61,7 @@ public sealed partial class MmdbProvider : IIpInfoProvider, IDisposable
         var file = address.AddressFamily == AddressFamily.InterNetworkV6 ? ipv6 : ipv4;
         try
         {
-            if (!file.TryFind(address, out var record) || record?.CountryCode is null)
+            if (file.Current?.Find<GeoDbRecord>(address) is not { CountryCode: not null } record)
             {
                 return Task.FromResult<LookupResult>(new LookupResult.Unavailable(UnavailableReason.Error));
             }
@@ -72,12 +74,6 @@ public sealed partial class MmdbProvider : IIpInfoProvider, IDisposable
             LogCorruptRecord(logger, file.Path, ex.Message);
             return Task.FromResult<LookupResult>(new LookupResult.Unavailable(UnavailableReason.Error));
         }
-    }
-
-    public void Dispose()
-    {
-        ipv4.Dispose();
-        ipv6.Dispose();
     }
 
     private IpInfo Map(IPAddress address, GeoDbRecord record, string language) => new()
@@ -126,7 +122,7 @@ public sealed partial class MmdbProvider : IIpInfoProvider, IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Offline geolocation database not found ({Files} missing in {Directory}); the mmdb provider answers nothing until they appear. Fetch them with scripts/fetch-geodb.sh")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offline geolocation database not found ({Files} missing); the mmdb provider answers nothing until they appear. Fetch them with scripts/fetch-geodb.sh {Directory}")]
     private static partial void LogMissing(ILogger logger, string files, string directory);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Offline geolocation database {Path} holds a corrupt record: {Reason}")]

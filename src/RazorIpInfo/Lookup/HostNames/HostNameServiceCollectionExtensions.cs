@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using RazorIpInfo.Hosting;
 
 namespace RazorIpInfo.Lookup.HostNames;
 
@@ -7,10 +8,7 @@ public static class HostNameServiceCollectionExtensions
     /// <summary>Host names as input: <c>?ip=example.com</c> on the page, the API and the text endpoints.</summary>
     public static IHostApplicationBuilder AddHostNameInput(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<HostNameOptions>()
-            .BindConfiguration(HostNameOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddSectionOptions<HostNameOptions>(HostNameOptions.Section);
 
         builder.Services.AddMemoryCache();
         builder.Services.TryAddSingleton<IHostNameResolver, SystemHostNameResolver>();

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using RazorIpInfo.Hosting;
 
 namespace RazorIpInfo.Lookup.IpApi;
 
@@ -9,10 +10,11 @@ public sealed class IpApiOptions
     public const string ProEndpoint = "https://pro.ip-api.com";
 
     /// <summary>Where to send lookups. Empty means the free endpoint, or the pro one when a key is set.</summary>
-    [Url]
+    [HttpUrl]
     public string? BaseUrl { get; set; }
 
-    /// <summary>The pro API key. Only ever read from configuration; never rendered or logged.</summary>
+    /// <summary>The pro API key. Only ever read from configuration; never rendered or logged (nor echoed by its check).</summary>
+    [RegularExpression(@"^[\x21-\x7E]*$", ErrorMessage = "{0} must be the key as ip-api.com gave it: printable characters, no spaces.")]
     public string? Key { get; set; }
 
     [Range(typeof(TimeSpan), "00:00:00.050", "00:00:30")]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using RazorIpInfo.Hosting;
 using RazorIpInfo.Lookup.Quota;
 using RazorIpInfo.Lookup.Upstream;
 
@@ -12,16 +13,10 @@ public static class IpApiRegistration
     /// </summary>
     public static IHostApplicationBuilder AddIpApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<IpApiOptions>()
-            .BindConfiguration(IpApiOptions.Section)
-            .ValidateDataAnnotations()
-            .Validate(o => o.AttemptTimeout < o.TotalTimeout, "IpApi:AttemptTimeout must be shorter than IpApi:TotalTimeout.")
-            .ValidateOnStart();
-        builder.Services.AddOptions<IpApiBatchOptions>()
-            .BindConfiguration(IpApiBatchOptions.Section)
-            .ValidateDataAnnotations()
-            .Validate(o => o.BatchAttemptTimeout < o.BatchTotalTimeout, "Bulk:BatchAttemptTimeout must be shorter than Bulk:BatchTotalTimeout.")
-            .ValidateOnStart();
+        builder.Services.AddSectionOptions<IpApiOptions>(IpApiOptions.Section)
+            .Validate(o => o.AttemptTimeout < o.TotalTimeout, "IpApi:AttemptTimeout must be shorter than IpApi:TotalTimeout.");
+        builder.Services.AddSectionOptions<IpApiBatchOptions>(IpApiBatchOptions.Section)
+            .Validate(o => o.BatchAttemptTimeout < o.BatchTotalTimeout, "Bulk:BatchAttemptTimeout must be shorter than Bulk:BatchTotalTimeout.");
 
         builder.Services.AddHardenedUpstream(IpApiClient.ProviderName, services =>
         {

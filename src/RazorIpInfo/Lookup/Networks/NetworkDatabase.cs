@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Numerics;
 using Microsoft.Extensions.Options;
-using RazorIpInfo.Lookup.GeoDb;
+using RazorIpInfo.Lookup.DataFiles;
 
 namespace RazorIpInfo.Lookup.Networks;
 
@@ -26,14 +26,15 @@ public sealed class NetworkDatabase
     /// <summary>The sources, as the data's CC BY 4.0 licences ask every page showing it to credit them.</summary>
     public const string Attribution = "RouteViews, NRO and DB-IP";
 
-    private readonly NetworkFile<uint> ipv4;
-    private readonly NetworkFile<UInt128> ipv6;
+    private readonly ReloadingFile<NetworkTable<uint>> ipv4;
+    private readonly ReloadingFile<NetworkTable<UInt128>> ipv6;
 
     public NetworkDatabase(IOptions<NetworkOptions> options, IHostEnvironment environment, TimeProvider time, ILogger<NetworkDatabase> logger)
     {
-        Directory = GeoDbOptions.Resolve(options.Value.Directory, environment.ContentRootPath);
-        ipv4 = new NetworkFile<uint>(Path.Combine(Directory, NetworkOptions.Ipv4File), options.Value, time, logger);
-        ipv6 = new NetworkFile<UInt128>(Path.Combine(Directory, NetworkOptions.Ipv6File), options.Value, time, logger);
+        Directory = DataFolder.Resolve(options.Value.Directory, environment.ContentRootPath);
+        var (interval, maxBytes) = (options.Value.ReloadCheckInterval, options.Value.MaxFileBytes);
+        ipv4 = new(Path.Combine(Directory, NetworkOptions.Ipv4File), NetworkFile.Kind<uint>(maxBytes), interval, time, logger);
+        ipv6 = new(Path.Combine(Directory, NetworkOptions.Ipv6File), NetworkFile.Kind<UInt128>(maxBytes), interval, time, logger);
     }
 
     /// <summary>The folder the files are read from, after resolving a relative setting.</summary>
@@ -41,7 +42,7 @@ public sealed class NetworkDatabase
 
     /// <summary>The files that have never loaded, by name: empty when both answer.</summary>
     public IReadOnlyList<string> Unloaded =>
-        [.. new[] { (ipv4.Table is null, ipv4.Path), (ipv6.Table is null, ipv6.Path) }.Where(f => f.Item1).Select(f => Path.GetFileName(f.Path))];
+        [.. new[] { (ipv4.Current is null, ipv4.Path), (ipv6.Current is null, ipv6.Path) }.Where(f => f.Item1).Select(f => Path.GetFileName(f.Path))];
 
     public NetworkMatch? Find(IPAddress address)
     {
@@ -54,19 +55,19 @@ public sealed class NetworkDatabase
 
         if (address.AddressFamily == AddressFamily.InterNetwork && written == 4)
         {
-            return Match(ipv4.Table, BinaryPrimitives.ReadUInt32BigEndian(bytes));
+            return Match(ipv4.Current, BinaryPrimitives.ReadUInt32BigEndian(bytes));
         }
 
         return address.AddressFamily == AddressFamily.InterNetworkV6 && written == 16
-            ? Match(ipv6.Table, BinaryPrimitives.ReadUInt128BigEndian(bytes))
+            ? Match(ipv6.Current, BinaryPrimitives.ReadUInt128BigEndian(bytes))
             : null;
     }
 
     /// <summary>Null when no loaded file names the AS.</summary>
     public AsSummary? DescribeAs(uint asNumber)
     {
-        var (holder4, ranges4) = ipv4.Table?.RangesOf(asNumber) ?? (null, []);
-        var (holder6, ranges6) = ipv6.Table?.RangesOf(asNumber) ?? (null, []);
+        var (holder4, ranges4) = ipv4.Current?.RangesOf(asNumber) ?? (null, []);
+        var (holder6, ranges6) = ipv6.Current?.RangesOf(asNumber) ?? (null, []);
         if ((holder4 ?? holder6) is not { } holder)
         {
             return null;

@@ -9,8 +9,8 @@ public sealed class NetworkOptions
     public const string Ipv6File = "asn-ipv6-num.csv";
 
     /// <summary>
-    /// Where the ip-location-db ASN files are (scripts/fetch-asn.sh puts them in data/asn). A relative
-    /// path is looked for under the content root and each folder above it, as for the city database.
+    /// Where the ip-location-db ASN files are; a relative path is resolved by <see cref="DataFiles.DataFolder"/>,
+    /// so that it is the folder scripts/fetch-asn.sh fills (data/asn).
     /// </summary>
     [Required(AllowEmptyStrings = false)]
     public string Directory { get; set; } = "data/asn";

@@ -1,3 +1,5 @@
+using RazorIpInfo.Hosting;
+
 namespace RazorIpInfo.Lookup.Networks;
 
 public static partial class NetworkServiceCollectionExtensions
@@ -5,10 +7,7 @@ public static partial class NetworkServiceCollectionExtensions
     /// <summary>The offline network data: prefix, AS and organisation on every answer, and the AS pages.</summary>
     public static IHostApplicationBuilder AddNetworkData(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<NetworkOptions>()
-            .BindConfiguration(NetworkOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddSectionOptions<NetworkOptions>(NetworkOptions.Section);
 
         builder.Services.AddSingleton<NetworkDatabase>();
         builder.Services.AddHostedService<NetworkDataLoader>();
@@ -35,7 +34,7 @@ public static partial class NetworkServiceCollectionExtensions
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Offline network data not loaded ({Files} in {Directory}); cards show no network prefix, and no AS when ip-api.com cannot answer. Fetch it with scripts/fetch-asn.sh")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Offline network data not loaded ({Files}); cards show no network prefix, and no AS when ip-api.com cannot answer. Fetch it with scripts/fetch-asn.sh {Directory}")]
         private static partial void LogMissing(ILogger logger, string files, string directory);
     }
 }

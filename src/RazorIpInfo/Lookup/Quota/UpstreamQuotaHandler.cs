@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Diagnostics;
 using System.Net;
-using RazorIpInfo.Observability;
 
 namespace RazorIpInfo.Lookup.Quota;
 

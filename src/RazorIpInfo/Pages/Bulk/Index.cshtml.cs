@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using RazorIpInfo.Api;
 using RazorIpInfo.Bulk;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Protection;
@@ -140,7 +139,7 @@ public sealed class BulkModel(
             return StatusCodes.Status400BadRequest;
         }
 
-        var lookups = BatchApi.CountLookups(entries);
+        var lookups = BulkInput.CountLookups(entries);
         using var lease = limiter.TryAcquire(RateLimits.ClientKey(HttpContext), lookups);
         if (!lease.IsAcquired)
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.Networks;
 
@@ -120,6 +121,25 @@ public sealed class NetworkDatabaseTests
         Assert.Contains(NetworkOptions.Ipv4File, refusal.Message, StringComparison.Ordinal);
         Assert.True(networks.Find(IPAddress.Parse("8.8.8.8")) is not null, what);
         Assert.Single(logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Error); // once, not per lookup
+    }
+
+    [Fact]
+    public void FilesThatAppearAreLookedForOncePerCheckInterval()
+    {
+        using var folder = new TempNetworkDirectory(copyFixture: false);
+        var clock = new FakeTimeProvider();
+        var networks = new NetworkDatabase(
+            Options.Create(new NetworkOptions { Directory = System.IO.Path.Combine(folder.Path, "not-yet"), ReloadCheckInterval = TimeSpan.FromSeconds(30) }),
+            new FakeEnvironment(), clock, new FakeLogger<NetworkDatabase>());
+        Assert.Null(networks.Find(IPAddress.Parse("8.8.8.8")));
+
+        Directory.CreateDirectory(System.IO.Path.Combine(folder.Path, "not-yet"));
+        File.Copy(System.IO.Path.Combine(NetworkFiles.Fixture, NetworkOptions.Ipv4File), System.IO.Path.Combine(folder.Path, "not-yet", NetworkOptions.Ipv4File));
+        clock.Advance(TimeSpan.FromSeconds(29));
+        Assert.Null(networks.Find(IPAddress.Parse("8.8.8.8")));
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(15169u, networks.Find(IPAddress.Parse("8.8.8.8"))?.AsNumber);
     }
 
     [Fact]

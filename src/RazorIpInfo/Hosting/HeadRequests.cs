@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 
-namespace RazorIpInfo.Api;
+namespace RazorIpInfo.Hosting;
 
 public static class HeadRequests
 {

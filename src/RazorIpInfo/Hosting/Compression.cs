@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Net.Http.Headers;
 
-namespace RazorIpInfo.Pages;
+namespace RazorIpInfo.Hosting;
 
 /// <summary>
 /// Brotli or gzip for what the app renders (HTML, the card fragment, JSON, text). Static assets are not
@@ -11,7 +11,7 @@ namespace RazorIpInfo.Pages;
 /// </summary>
 public static class Compression
 {
-    public static IHostApplicationBuilder AddResponseCompressionForPages(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddCompressionOfRenderedAnswers(this IHostApplicationBuilder builder)
     {
         builder.Services.AddResponseCompression(options =>
         {
@@ -27,7 +27,7 @@ public static class Compression
         return builder;
     }
 
-    public static IApplicationBuilder UseResponseCompressionForPages(this IApplicationBuilder app) =>
+    public static IApplicationBuilder UseCompressionOfRenderedAnswers(this IApplicationBuilder app) =>
         app.UseResponseCompression();
 
     /// <summary>

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using RazorIpInfo.Lookup;
 
-namespace RazorIpInfo.Observability;
+namespace RazorIpInfo.Lookup;
 
 /// <summary>
 /// The site's own instruments: what visitors got, how often the cache had to ask a provider, and what

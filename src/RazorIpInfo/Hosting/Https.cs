@@ -1,4 +1,4 @@
-namespace RazorIpInfo.Protection;
+namespace RazorIpInfo.Hosting;
 
 public static class Https
 {

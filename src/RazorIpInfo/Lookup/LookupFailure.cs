@@ -1,0 +1,78 @@
+using RazorIpInfo.Lookup.HostNames;
+
+namespace RazorIpInfo.Lookup;
+
+/// <summary>A failed lookup as HTTP: status, a short title, a sentence, and for a spent quota the wait.</summary>
+public sealed record LookupFailure(int Status, string Title, string Detail, int? RetryAfterSeconds = null)
+{
+    /// <summary>The title alone would leave a curl user without the cause and the fix, so the text endpoints print the detail.</summary>
+    public bool DetailIsTheLine { get; init; }
+
+    /// <summary>What the plain-text endpoints print.</summary>
+    public string Line => DetailIsTheLine ? Detail : Title;
+
+    /// <summary>How a failed lookup is answered over HTTP, by the API, the plain-text endpoints and bulk exports alike.</summary>
+    public static LookupFailure Of(LookupResult result, string? address = null, HostResolution? host = null)
+    {
+        switch (host?.Outcome)
+        {
+            case HostNameOutcome.NotFound:
+                return new(StatusCodes.Status404NotFound, "Host name not found",
+                    $"{host.Name} has no IPv4 or IPv6 address in this server's DNS.");
+            case HostNameOutcome.Failed:
+                return new(StatusCodes.Status504GatewayTimeout, "Name lookup failed",
+                    $"This server could not resolve {host.Name} in time. Try again shortly.");
+            case HostNameOutcome.Resolved when result is LookupResult.Refused:
+                address = $"{host.Name} ({string.Join(", ", host.Addresses)})";
+                break;
+        }
+
+        switch (result)
+        {
+            case LookupResult.QuotaExhausted quota:
+                var seconds = (int)Math.Ceiling(quota.RetryAfter.TotalSeconds);
+                // 503, not 429: the caller did nothing wrong; the service we depend on is busy.
+                return new(StatusCodes.Status503ServiceUnavailable, "Lookup quota exhausted",
+                    $"The IP information service has no lookups left for now. Try again in {seconds} s.", seconds);
+
+            case LookupResult.Refused { Reason: RefusalReason.InvalidAddress }:
+                return new(StatusCodes.Status400BadRequest, "Not an IP address",
+                    "Give an IPv4 address such as 8.8.8.8, an IPv6 address such as 2001:4860:4860::8888, or a host name such as example.com.");
+
+            case LookupResult.Refused { Reason: RefusalReason.PrivateRange }:
+                return new(StatusCodes.Status422UnprocessableEntity, "Private address",
+                    $"{address ?? "The address"} belongs to a private or local network, so there is no public information about it.");
+
+            case LookupResult.Refused:
+                return new(StatusCodes.Status422UnprocessableEntity, "Reserved address",
+                    $"{address ?? "The address"} is reserved for special use (documentation, multicast, future use), so there is no public information about it.");
+
+            case LookupResult.Unavailable { Reason: UnavailableReason.Timeout }:
+                return new(StatusCodes.Status504GatewayTimeout, "Lookup timed out",
+                    "The IP information service did not answer in time. Try again shortly.");
+
+            // Not "try again shortly": the reason is kept while the outage lasts, and the fix is the operator's.
+            case LookupResult.Unavailable { Reason: UnavailableReason.Unreachable, OfflineDatabaseLoaded: false }:
+                return new(StatusCodes.Status502BadGateway, "IP information service unreachable",
+                    "This server cannot reach ip-api.com: whoever runs it can open that route, or fetch the offline database (scripts/fetch-geodb.sh) so that lookups work without ip-api.com.")
+                { DetailIsTheLine = true };
+
+            case LookupResult.Unavailable { Reason: UnavailableReason.Unreachable }:
+                return new(StatusCodes.Status502BadGateway, "IP information service unreachable",
+                    "This server cannot reach ip-api.com, and the offline database has no entry for this address: whoever runs the server can open the route to ip-api.com.")
+                { DetailIsTheLine = true };
+
+            case LookupResult.Unavailable { Reason: UnavailableReason.OwnAddressNeedsUpstream, OfflineDatabaseLoaded: var loaded }:
+                return new(StatusCodes.Status502BadGateway, "Server's public address unknown",
+                    "You are on this server's local network, so your public address is the server's, which only ip-api.com can tell, and this server cannot reach ip-api.com: " +
+                    (loaded
+                        ? "ask for another address (such as 8.8.8.8), which the offline database answers."
+                        : "whoever runs it can open that route, or fetch the offline database (scripts/fetch-geodb.sh) to look up other addresses without ip-api.com."))
+                { DetailIsTheLine = true };
+
+            default:
+                return new(StatusCodes.Status502BadGateway, "Lookup failed",
+                    "The IP information service could not answer. Try again shortly.");
+        }
+    }
+}
