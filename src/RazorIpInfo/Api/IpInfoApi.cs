@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.HostNames;
-using RazorIpInfo.Protection;
 
 namespace RazorIpInfo.Api;
 
@@ -24,9 +23,7 @@ public static class IpInfoApi
         app.MapOpenApi();
 
         var api = app.MapGroup("/api/ip-info")
-            .WithTags("IP information")
-            .RequireRateLimiting(RateLimits.Policy)
-            .AnswerHeadLikeGet();
+            .WithTags("IP information");
 
         api.MapGet("/", GetCallerAsync)
             .WithName("GetCallerIpInfo")

@@ -3,7 +3,6 @@ using System.Text;
 using Microsoft.Net.Http.Headers;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.HostNames;
-using RazorIpInfo.Protection;
 
 namespace RazorIpInfo.Api;
 
@@ -30,8 +29,6 @@ public static class TextEndpoints
         {
             app.MapGet(path, (string? ip, HttpContext context, IpLookupService lookup, AddressQuery query, CancellationToken cancellationToken) =>
                     path == "/ip" ? AddressAsync(ip, context, lookup, query, cancellationToken) : AnswerAsync(ip, field, context, lookup, query, cancellationToken))
-                .RequireRateLimiting(RateLimits.Policy)
-                .AnswerHeadLikeGet()
                 .ExcludeFromDescription();
         }
 

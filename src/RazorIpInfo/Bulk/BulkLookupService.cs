@@ -14,8 +14,12 @@ namespace RazorIpInfo.Bulk;
 /// </summary>
 public sealed class BulkLookupService(IReadOnlyList<IBulkSource> sources, LookupMetrics metrics)
 {
-    /// <summary>One row per entry, in the order given; an address given twice is looked up once.</summary>
-    public async Task<BulkResult> LookupAsync(IReadOnlyList<BulkEntry> entries, string language, CancellationToken cancellationToken)
+    /// <summary>
+    /// One row per entry, in the order given; an address given twice is looked up once. <paramref name="upstreamAllowance"/>
+    /// (the asking client's per-client allowance) bounds how many uncached addresses go to ip-api.com; null: no bound.
+    /// </summary>
+    public async Task<BulkResult> LookupAsync(
+        IReadOnlyList<BulkEntry> entries, string language, CancellationToken cancellationToken, UpstreamAllowance? upstreamAllowance = null)
     {
         var answers = new Dictionary<IPAddress, LookupResult>();
         var pending = new List<IPAddress>();
@@ -49,7 +53,7 @@ public sealed class BulkLookupService(IReadOnlyList<IBulkSource> sources, Lookup
                 break;
             }
 
-            var results = await source.LookupAsync(pending, language, cancellationToken);
+            var results = await source.LookupAsync(pending, language, upstreamAllowance, cancellationToken);
             var stillPending = new List<IPAddress>();
             for (var i = 0; i < pending.Count; i++)
             {
@@ -84,7 +88,9 @@ public sealed class BulkLookupService(IReadOnlyList<IBulkSource> sources, Lookup
 /// <summary>A provider as a bulk lookup asks it: many addresses, one result each, in order.</summary>
 public interface IBulkSource
 {
-    Task<IReadOnlyList<LookupResult>> LookupAsync(IReadOnlyList<IPAddress> addresses, string language, CancellationToken cancellationToken);
+    /// <param name="upstreamAllowance">Consulted by a source that spends the shared upstream budget, before it sends.</param>
+    Task<IReadOnlyList<LookupResult>> LookupAsync(
+        IReadOnlyList<IPAddress> addresses, string language, UpstreamAllowance? upstreamAllowance, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -96,7 +102,8 @@ public sealed class IpApiBulkSource(CachedIpInfoProvider cache, IpApiBatchClient
     // Cache reads are memory, or a Redis round trip each: a few at a time, not a thousand at once.
     private const int CacheReadsAtOnce = 16;
 
-    public async Task<IReadOnlyList<LookupResult>> LookupAsync(IReadOnlyList<IPAddress> addresses, string language, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LookupResult>> LookupAsync(
+        IReadOnlyList<IPAddress> addresses, string language, UpstreamAllowance? upstreamAllowance, CancellationToken cancellationToken)
     {
         var results = new LookupResult?[addresses.Count];
         await Parallel.ForAsync(0, addresses.Count, new ParallelOptions { MaxDegreeOfParallelism = CacheReadsAtOnce, CancellationToken = cancellationToken },
@@ -104,6 +111,19 @@ public sealed class IpApiBulkSource(CachedIpInfoProvider cache, IpApiBatchClient
 
         var misses = Enumerable.Range(0, addresses.Count).Where(i => results[i] is null).ToList();
         LookupResult? spent = null;
+
+        // The client's allowance bounds what reaches the upstream, not whether the list is answered: what it
+        // does not cover is marked spent, so that the next provider answers it (issue 29).
+        if (upstreamAllowance?.Invoke(misses.Count) is { } grant && grant.Granted < misses.Count)
+        {
+            foreach (var i in misses.Skip(grant.Granted))
+            {
+                results[i] = new LookupResult.QuotaExhausted(grant.RetryAfter);
+            }
+
+            misses = [.. misses.Take(grant.Granted)];
+        }
+
         foreach (var chunk in misses.Chunk(Math.Min(options.Value.BatchSize, IpApiBatchClient.MaxPerRequest)))
         {
             // Once the batch budget is spent, the rest is not even offered to it: the next provider answers.
@@ -134,7 +154,8 @@ public sealed class IpApiBulkSource(CachedIpInfoProvider cache, IpApiBatchClient
 /// <summary>Any other provider (the offline database), asked one address at a time.</summary>
 public sealed class SingleProviderBulkSource(IIpInfoProvider provider) : IBulkSource
 {
-    public async Task<IReadOnlyList<LookupResult>> LookupAsync(IReadOnlyList<IPAddress> addresses, string language, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LookupResult>> LookupAsync(
+        IReadOnlyList<IPAddress> addresses, string language, UpstreamAllowance? upstreamAllowance, CancellationToken cancellationToken)
     {
         var results = new LookupResult[addresses.Count];
         await Parallel.ForAsync(0, addresses.Count, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
