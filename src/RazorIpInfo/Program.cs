@@ -45,7 +45,7 @@ app.UseSecurityHeaders();
 app.UseDualStack(); // after the trusted proxies: the client's family is the forwarded client's
 app.UseRouting(); // after the error pages, so that their re-executed requests are routed afresh
 app.UseRateLimiter();
-app.UseRequestTimeouts();
+app.UseRequestLimits();
 app.UseRootContentNegotiation();
 
 app.MapDefaultEndpoints(); // health probes and metrics: no per-client limits

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -38,11 +40,14 @@ public static class RequestLimits
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        // Runs after the host binds Kestrel:Limits, so a configured value stays and only an unset one gets ours.
+        // Kestrel's own section names, read here: the host binds Kestrel:Endpoints but not these limits.
+        var limits = builder.Configuration.GetSection("Kestrel:Limits");
         builder.Services.Configure<KestrelServerOptions>(kestrel =>
         {
-            kestrel.Limits.MaxConcurrentConnections ??= DefaultMaxConcurrentConnections;
-            kestrel.Limits.MaxConcurrentUpgradedConnections ??= DefaultMaxConcurrentUpgradedConnections;
+            kestrel.Limits.MaxConcurrentConnections =
+                limits.GetValue<long?>(nameof(KestrelServerLimits.MaxConcurrentConnections)) ?? DefaultMaxConcurrentConnections;
+            kestrel.Limits.MaxConcurrentUpgradedConnections =
+                limits.GetValue<long?>(nameof(KestrelServerLimits.MaxConcurrentUpgradedConnections)) ?? DefaultMaxConcurrentUpgradedConnections;
         });
 
         builder.Services.AddRequestTimeouts();
@@ -54,6 +59,42 @@ public static class RequestLimits
                 TimeoutStatusCode = StatusCodes.Status408RequestTimeout,
             }));
         return builder;
+    }
+
+    /// <summary>
+    /// The request deadlines, and for a form posted to a page under the bulk deadline, the form read under it
+    /// too. Razor Pages' antiforgery check is the first to read a posted form and does so without the request's
+    /// cancellation token, so a slow form would outlast the deadline; read here first, with the token, the form is
+    /// cached for the check and the handler. After routing, so that the endpoint's policy and size limit are known.
+    /// </summary>
+    public static IApplicationBuilder UseRequestLimits(this IApplicationBuilder app)
+    {
+        app.UseRequestTimeouts();
+        app.Use(async (context, next) =>
+        {
+            var metadata = context.GetEndpoint()?.Metadata;
+            if (metadata?.GetMetadata<RequestTimeoutAttribute>()?.PolicyName == BulkDeadline && context.Request.HasFormContentType)
+            {
+                // The page's [RequestSizeLimit] is applied by a filter that runs after this read: apply it first.
+                if (metadata.GetMetadata<IRequestSizeLimitMetadata>() is { } size &&
+                    context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+                {
+                    bodySize.MaxRequestBodySize = size.MaxRequestBodySize;
+                }
+
+                try
+                {
+                    await context.Request.ReadFormAsync(context.RequestAborted);
+                }
+                catch (Exception e) when (e is InvalidDataException or Microsoft.AspNetCore.Http.BadHttpRequestException)
+                {
+                    // Too large or malformed: the antiforgery check meets the same and answers it as it always has.
+                }
+            }
+
+            await next(context);
+        });
+        return app;
     }
 
     /// <summary>The bulk deadline (<see cref="RequestLimitOptions.BulkRequestTimeout"/>) on an endpoint that reads a large body.</summary>

@@ -36,7 +36,7 @@ public sealed class BulkModel(
     /// The pasted text and the file may each be as large as Bulk:MaxInputBytes (1 MB); this bounds the request
     /// that carries both before any of it is read, and the handler checks each part against the option.
     /// </summary>
-    private const int MaxRequestBytes = 2 * 1024 * 1024 + 64 * 1024;
+    public const int MaxRequestBytes = 2 * 1024 * 1024 + 64 * 1024;
 
     [BindProperty(Name = "text")]
     public string? Text { get; set; }
