@@ -63,6 +63,8 @@ port2=$(free_port); start_instance "$port2"; pid2=$instance_pid; pids+=("$pid2")
 nginx_port=$(free_port)
 nginx6_port=$(free_port6)
 mkdir -p "$work/nginx"
+# Started as root, nginx's workers run as nobody and buffer large request bodies under $work/nginx/body.
+chmod 755 "$work"
 # The sizes and times under test are the shipped ones, taken from deploy/nginx.conf itself.
 body_size=$(awk '$1 == "client_max_body_size" {sub(";", "", $2); print $2; exit}' deploy/nginx.conf)
 read_timeout=$(awk '$1 == "proxy_read_timeout" {sub(";", "", $2); print $2; exit}' deploy/nginx.conf)
