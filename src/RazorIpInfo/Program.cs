@@ -12,7 +12,7 @@ using RazorIpInfo.Personalisation;
 using RazorIpInfo.Protection;
 using RazorIpInfo.Redis;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppFolder.ContentRoot(args) });
 
 builder.ServeStaticAssetsAsPublished();
 
@@ -27,6 +27,7 @@ builder.AddHostNameInput();
 builder.AddIpInfoApi();
 builder.AddBulkLookup();
 builder.AddInboundRateLimits();
+builder.AddRequestLimits();
 builder.AddLanguages();
 builder.AddDualStack();
 builder.AddPages();
@@ -43,14 +44,18 @@ app.UseSecurityHeaders();
 app.UseDualStack(); // after the trusted proxies: the client's family is the forwarded client's
 app.UseRouting(); // after the error pages, so that their re-executed requests are routed afresh
 app.UseRateLimiter();
+app.UseRequestLimits();
 app.UseRootContentNegotiation();
 
-app.MapDefaultEndpoints();
+app.MapDefaultEndpoints(); // health probes and metrics: no per-client limits
 app.MapStaticAssets();
-app.MapRazorPages().WithStaticAssets();
-app.MapIpInfoApi();
-app.MapAsApi();
-app.MapTextEndpoints();
-app.MapLanguageSwitch();
+
+// Every page and API endpoint, by one convention each: HEAD wherever GET works, and the per-client limits.
+var site = app.MapGroup("").AnswerHeadLikeGet().RequirePerClientLimits();
+site.MapRazorPages().WithStaticAssets();
+site.MapIpInfoApi();
+site.MapAsApi();
+site.MapTextEndpoints();
+site.MapLanguageSwitch();
 
 return app.RunUnlessMisconfigured();

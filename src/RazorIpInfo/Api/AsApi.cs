@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RazorIpInfo.Lookup.Networks;
-using RazorIpInfo.Protection;
 
 namespace RazorIpInfo.Api;
 
@@ -21,7 +20,6 @@ public static class AsApi
     {
         app.MapGroup("/api/as")
             .WithTags("Autonomous systems")
-            .RequireRateLimiting(RateLimits.Policy)
             .MapGet("/{number}", GetAs)
             .WithName("GetAs")
             .WithSummary("An autonomous system from the offline network data: organisation, counts and prefixes (100 per page).");

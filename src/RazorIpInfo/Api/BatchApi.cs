@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -32,8 +31,7 @@ public static class BatchApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            // Charged by its number of addresses instead, once the body says how many (ClientLookupLimiter).
-            .DisableRateLimiting();
+            .WithBulkDeadline();
         return api;
     }
 
@@ -73,7 +71,7 @@ public static class BatchApi
         List<string> texts;
         try
         {
-            texts = await ReadAddressesAsync(context.Request.Body, cancellationToken);
+            texts = await ReadAddressesAsync(context.Request.Body, limits.MaxAddresses, cancellationToken);
         }
         catch (JsonException)
         {
@@ -89,17 +87,15 @@ public static class BatchApi
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too many addresses",
                 detail: string.Create(CultureInfo.InvariantCulture,
-                    $"The list has {texts.Count} addresses; one request may hold at most {limits.MaxAddresses}. Split it into smaller requests."));
+                    $"The list has more than {limits.MaxAddresses} addresses, the most one request may hold. Split it into smaller requests."));
         }
 
+        // The request itself was counted before its body was read (RateLimits); the client's lookup allowance
+        // bounds only what goes upstream, and the other providers answer the rest (issue 29).
+        var client = RateLimits.ClientKey(context);
         var entries = texts.Select(BulkInput.FromString).ToList();
-        using var lease = limiter.TryAcquire(RateLimits.ClientKey(context), BulkInput.CountLookups(entries));
-        if (!lease.IsAcquired)
-        {
-            return TooManyLookups(context, lease, BulkInput.CountLookups(entries), limiter.PerMinute);
-        }
-
-        var result = await BulkResult.LookupAsync(lookup, entries, UpstreamLanguage.Current, cancellationToken);
+        var result = await BulkResult.LookupAsync(lookup, entries, UpstreamLanguage.Current, wanted => limiter.TakeUpTo(client, wanted), cancellationToken);
+        result.SayWhenToRetry(context.Response);
         return TypedResults.Ok(BulkExport.Items(result));
     }
 
@@ -124,37 +120,25 @@ public static class BatchApi
             detail: string.Create(CultureInfo.InvariantCulture,
                 $"The body is larger than {limits.MaxInputBytes / 1024} KB. Send at most {limits.MaxAddresses} addresses per request."));
 
-    private static ProblemHttpResult TooManyLookups(HttpContext context, RateLimitLease lease, int lookups, int perMinute)
+    /// <summary>
+    /// Reads a JSON array of strings as it arrives, a buffer at a time, and stops one past <paramref name="max"/>:
+    /// a body is never held whole, so a slow upload holds kilobytes, not its megabyte. Anything else (an object,
+    /// a number or null in the array, nesting) is a JsonException.
+    /// </summary>
+    private static async Task<List<string>> ReadAddressesAsync(Stream body, int max, CancellationToken cancellationToken)
     {
-        if (lookups > perMinute)
+        var texts = new List<string>();
+        await foreach (var text in JsonSerializer.DeserializeAsyncEnumerable<string>(body, ReadOptions, cancellationToken))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many addresses for this client",
-                detail: string.Create(CultureInfo.InvariantCulture,
-                    $"The list has {lookups} public addresses to look up, and a client may look up at most {perMinute} a minute here. Send at most {perMinute} per request."));
-        }
-
-        var seconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
-        context.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
-            detail: string.Create(CultureInfo.InvariantCulture,
-                $"This client has made too many lookups: the list needs {lookups}. Try again in {seconds} s."));
-    }
-
-    /// <summary>Reads a JSON array of strings; anything else (an object, a number in the array, nesting) is a JsonException.</summary>
-    private static async Task<List<string>> ReadAddressesAsync(Stream body, CancellationToken cancellationToken)
-    {
-        using var document = await JsonDocument.ParseAsync(body, new JsonDocumentOptions { MaxDepth = 2 }, cancellationToken);
-        if (document.RootElement.ValueKind != JsonValueKind.Array)
-        {
-            throw new JsonException("Not an array.");
-        }
-
-        var texts = new List<string>(document.RootElement.GetArrayLength());
-        foreach (var item in document.RootElement.EnumerateArray())
-        {
-            texts.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : throw new JsonException("Not a string."));
+            texts.Add(text ?? throw new JsonException("Not a string."));
+            if (texts.Count > max)
+            {
+                break;
+            }
         }
 
         return texts;
     }
+
+    private static readonly JsonSerializerOptions ReadOptions = new() { MaxDepth = 2 };
 }

@@ -4,7 +4,6 @@ using Microsoft.Net.Http.Headers;
 using RazorIpInfo.Hosting;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.HostNames;
-using RazorIpInfo.Protection;
 
 namespace RazorIpInfo.Api;
 
@@ -25,9 +24,7 @@ public static class IpInfoApi
         app.MapOpenApi();
 
         var api = app.MapGroup("/api/ip-info")
-            .WithTags("IP information")
-            .RequireRateLimiting(RateLimits.Policy)
-            .AnswerHeadLikeGet();
+            .WithTags("IP information");
 
         api.MapGet("/", GetCallerAsync)
             .WithName("GetCallerIpInfo")

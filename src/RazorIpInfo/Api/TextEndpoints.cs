@@ -4,7 +4,6 @@ using Microsoft.Net.Http.Headers;
 using RazorIpInfo.Hosting;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.HostNames;
-using RazorIpInfo.Protection;
 
 namespace RazorIpInfo.Api;
 
@@ -31,8 +30,6 @@ public static class TextEndpoints
         {
             app.MapGet(path, (string? ip, HttpContext context, IpLookupService lookup, AddressQuery query, CancellationToken cancellationToken) =>
                     path == "/ip" ? AddressAsync(ip, context, lookup, query, cancellationToken) : AnswerAsync(ip, field, context, lookup, query, cancellationToken))
-                .RequireRateLimiting(RateLimits.Policy)
-                .AnswerHeadLikeGet()
                 .ExcludeFromDescription();
         }
 

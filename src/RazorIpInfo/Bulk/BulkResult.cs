@@ -40,10 +40,12 @@ public sealed record BulkResult(IReadOnlyList<BulkRow> Rows)
     /// One row per entry, in the order given, each address answered by the one lookup service as a single lookup
     /// of it would be; an entry that is not an address is a row that says so.
     /// </summary>
+    /// <param name="allowance">The asking client's share of the upstream: what it does not cover goes to the next provider.</param>
     public static async Task<BulkResult> LookupAsync(
-        IpLookupService lookup, IReadOnlyList<BulkEntry> entries, string language, CancellationToken cancellationToken)
+        IpLookupService lookup, IReadOnlyList<BulkEntry> entries, string language, UpstreamAllowance? allowance, CancellationToken cancellationToken)
     {
-        var results = await lookup.LookupManyAsync([.. entries.Select(e => e.Address).OfType<System.Net.IPAddress>()], language, cancellationToken);
+        var results = await lookup.LookupManyAsync(
+            [.. entries.Select(e => e.Address).OfType<System.Net.IPAddress>()], language, allowance, cancellationToken);
         var next = 0;
         return new BulkResult([.. entries.Select(entry => new BulkRow(
             entry,
@@ -51,6 +53,16 @@ public sealed record BulkResult(IReadOnlyList<BulkRow> Rows)
     }
 
     private BulkSummary? summary;
+
+    /// <summary>Rows no provider could answer because a budget was spent say so themselves; the answer says when to ask again.</summary>
+    public void SayWhenToRetry(HttpResponse response)
+    {
+        var waits = Rows.Select(r => r.Result).OfType<LookupResult.QuotaExhausted>().Select(q => q.RetryAfter).ToList();
+        if (waits.Count > 0)
+        {
+            response.Headers.RetryAfter = ((int)Math.Ceiling(waits.Max().TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
 
     public BulkSummary Summary => summary ??= BulkSummary.Of(Rows);
 }

@@ -26,7 +26,12 @@ public interface IIpInfoProvider
     /// failure. A provider with a batch endpoint uses it; the rest are asked one address at a time, a few at once,
     /// which for a local file is cheaper than any batching.
     /// </summary>
-    async Task<IReadOnlyList<LookupResult>> LookupManyAsync(IReadOnlyList<IPAddress> addresses, string language, CancellationToken cancellationToken)
+    /// <param name="allowance">
+    /// How many addresses may be sent to a remote provider for the client that asked (null: as many as its budget
+    /// allows). Local providers ignore it; one that is granted fewer answers the rest as quota spent, for the next.
+    /// </param>
+    async Task<IReadOnlyList<LookupResult>> LookupManyAsync(
+        IReadOnlyList<IPAddress> addresses, string language, UpstreamAllowance? allowance, CancellationToken cancellationToken)
     {
         var results = new LookupResult[addresses.Count];
         await Parallel.ForAsync(0, addresses.Count, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },

@@ -37,7 +37,9 @@ public sealed class IpLookupService(
     /// result per address, in the order given, each the record a single lookup of it returns (enriched alike,
     /// whichever provider answered). An address given twice is looked up once.
     /// </summary>
-    public async Task<IReadOnlyList<LookupResult>> LookupManyAsync(IReadOnlyList<IPAddress> addresses, string language, CancellationToken cancellationToken)
+    /// <param name="allowance">The asking client's share of the upstream (<see cref="UpstreamAllowance"/>); null: no share of its own.</param>
+    public async Task<IReadOnlyList<LookupResult>> LookupManyAsync(
+        IReadOnlyList<IPAddress> addresses, string language, UpstreamAllowance? allowance, CancellationToken cancellationToken)
     {
         var normalised = addresses.Select(AddressInput.Normalise).ToList();
         var answers = new Dictionary<IPAddress, LookupResult>();
@@ -56,7 +58,7 @@ public sealed class IpLookupService(
 
         if (pending.Count > 0)
         {
-            var results = await provider.LookupManyAsync(pending, language, cancellationToken);
+            var results = await provider.LookupManyAsync(pending, language, allowance, cancellationToken);
             for (var i = 0; i < pending.Count; i++)
             {
                 answers[pending[i]] = results[i];

@@ -43,13 +43,14 @@ public sealed partial class ProviderChain(IReadOnlyList<IIpInfoProvider> provide
     /// The same chain for many addresses: each provider is asked, all at once, only about what the ones before it
     /// could not answer, and the first failure is the one reported.
     /// </summary>
-    public async Task<IReadOnlyList<LookupResult>> LookupManyAsync(IReadOnlyList<IPAddress> addresses, string language, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LookupResult>> LookupManyAsync(
+        IReadOnlyList<IPAddress> addresses, string language, UpstreamAllowance? allowance, CancellationToken cancellationToken)
     {
         var results = new LookupResult?[addresses.Count];
         var pending = Enumerable.Range(0, addresses.Count).ToList();
         for (var p = 0; p < providers.Count && pending.Count > 0; p++)
         {
-            var answers = await providers[p].LookupManyAsync([.. pending.Select(i => addresses[i])], language, cancellationToken);
+            var answers = await providers[p].LookupManyAsync([.. pending.Select(i => addresses[i])], language, allowance, cancellationToken);
             var stillPending = new List<int>();
             for (var j = 0; j < pending.Count; j++)
             {

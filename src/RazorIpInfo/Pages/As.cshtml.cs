@@ -1,14 +1,11 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
 using RazorIpInfo.Lookup.Networks;
-using RazorIpInfo.Protection;
 
 namespace RazorIpInfo.Pages;
 
 /// <summary>/AS15169: what the offline network data says about one autonomous system.</summary>
-[EnableRateLimiting(RateLimits.Policy)]
 public sealed class AsModel(NetworkDatabase networks) : PageModel
 {
     public AsSummary Summary { get; private set; } = null!;

@@ -11,6 +11,9 @@ namespace RazorIpInfo.Pages;
 /// <summary>The friendly page for a status code (re-executed by the status-code pages) or an unhandled exception.</summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
 [IgnoreAntiforgeryToken]
+// It renders the 429 of the request it was re-executed for, so it must not be limited itself: a second
+// refusal would leave that request with an empty page.
+[Microsoft.AspNetCore.RateLimiting.DisableRateLimiting]
 public sealed class ErrorModel(IStringLocalizer<SharedResource> text) : PageModel
 {
     public string? RequestId { get; private set; }

@@ -1,7 +1,6 @@
 using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -9,12 +8,10 @@ using RazorIpInfo.DualStack;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.HostNames;
 using RazorIpInfo.Pages.Card;
-using RazorIpInfo.Protection;
 using RazorIpInfo.Resources;
 
 namespace RazorIpInfo.Pages;
 
-[EnableRateLimiting(RateLimits.Policy)]
 public sealed class IndexModel(
     IpLookupService lookup, AddressQuery query, IStringLocalizer<SharedResource> text, IOptions<DualStackOptions> dualStack) : PageModel
 {

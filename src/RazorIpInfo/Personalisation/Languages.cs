@@ -72,7 +72,6 @@ public static class Languages
                     new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, HttpOnly = true, SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Lax });
                 return Results.LocalRedirect(LocalReturnUrl(returnUrl));
             })
-            .AnswerHeadLikeGet()
             .ExcludeFromDescription();
         return app;
     }

@@ -19,9 +19,20 @@ public sealed class RateLimitOptions
     [Range(1, 10_000_000)]
     public int LookupsPerMinute { get; set; } = 30;
 
-    /// <summary>Requests for the client's own card per client per minute: reloads are cheap, so more generous.</summary>
+    /// <summary>
+    /// Every other request per client per minute: the client's own card, pages, bulk posts and downloads, batch
+    /// API calls, AS pages. These cost no upstream lookup of the client's choosing (bulk spends
+    /// <see cref="LookupsPerMinute"/> per address it sends upstream as well), so this is more generous.
+    /// </summary>
     [Range(1, 10_000_000)]
     public int OwnCardPerMinute { get; set; } = 120;
+
+    /// <summary>
+    /// Requests one client may have in progress at once; more are refused at once (429) before their body is
+    /// read, so that one client cannot hold many slow uploads open.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int ConcurrentRequestsPerClient { get; set; } = 8;
 
     /// <summary>
     /// IPv6 clients are counted per network of this prefix length, not per address: one host is usually given
@@ -33,11 +44,21 @@ public sealed class RateLimitOptions
 
 /// <summary>
 /// Inbound rate limits, per client address as resolved by the trusted-proxy middleware, so that one
-/// client cannot spend the upstream quota every visitor shares.
+/// client cannot spend the upstream quota every visitor shares, nor the site's memory and CPU. Every page and
+/// API endpoint has them through <see cref="RequirePerClientLimits{TBuilder}"/>; only health probes, metrics
+/// and static files do not.
 /// </summary>
 public static class RateLimits
 {
-    public const string Policy = "ip-info";
+    private const string Policy = "per-client";
+
+    /// <summary>
+    /// The per-client limits, on every endpoint of <paramref name="builder"/>: a request allowance per minute (for
+    /// a lookup of an address the client chose, its lookup allowance) and a cap on requests in progress at once.
+    /// Both are consulted before the endpoint runs, so before any request body is read.
+    /// </summary>
+    public static TBuilder RequirePerClientLimits<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.RequireRateLimiting(Policy);
 
     public static IHostApplicationBuilder AddInboundRateLimits(this IHostApplicationBuilder builder)
     {
@@ -48,6 +69,22 @@ public static class RateLimits
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = OnRejectedAsync;
+
+            // The middleware consults the global limiter for every request; only endpoints under the per-client
+            // policy count here, so that a page's own stylesheets and scripts are never refused.
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                if (context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName != Policy)
+                {
+                    return RateLimitPartition.GetNoLimiter("");
+                }
+
+                var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
+                return RateLimitPartition.GetConcurrencyLimiter(
+                    ClientPartition(context.Connection.RemoteIpAddress, options.Ipv6PrefixLength),
+                    _ => new ConcurrencyLimiterOptions { PermitLimit = options.ConcurrentRequestsPerClient, QueueLimit = 0 });
+            });
+
             limiter.AddPolicy(Policy, context =>
             {
                 var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
@@ -112,7 +149,8 @@ public static class RateLimits
     private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var context = rejected.HttpContext;
-        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+        // Only the token buckets say when; a client at its cap of requests in progress may try again as soon as one ends.
+        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
         context.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
 
@@ -127,7 +165,7 @@ public static class RateLimits
                 {
                     Status = StatusCodes.Status429TooManyRequests,
                     Title = "Too many requests",
-                    Detail = $"This client has made too many lookups. Try again in {seconds} s.",
+                    Detail = $"This client has made too many requests. Try again in {seconds} s.",
                 },
             });
         }

@@ -55,7 +55,8 @@ public sealed partial class CachedIpInfoProvider(
     /// provider's own many-address lookup (ip-api.com's batch endpoint), and its answers are kept for single
     /// lookups in turn.
     /// </summary>
-    public async Task<IReadOnlyList<LookupResult>> LookupManyAsync(IReadOnlyList<IPAddress> addresses, string language, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LookupResult>> LookupManyAsync(
+        IReadOnlyList<IPAddress> addresses, string language, UpstreamAllowance? allowance, CancellationToken cancellationToken)
     {
         var results = new LookupResult?[addresses.Count];
         await Parallel.ForAsync(0, addresses.Count, new ParallelOptions { MaxDegreeOfParallelism = CacheReadsAtOnce, CancellationToken = cancellationToken },
@@ -64,7 +65,8 @@ public sealed partial class CachedIpInfoProvider(
         var misses = Enumerable.Range(0, addresses.Count).Where(i => results[i] is null).ToList();
         if (misses.Count > 0)
         {
-            var answers = await inner.LookupManyAsync([.. misses.Select(i => addresses[i])], language, cancellationToken);
+            // The allowance counts what is not cached: a cached answer costs the upstream nothing.
+            var answers = await inner.LookupManyAsync([.. misses.Select(i => addresses[i])], language, allowance, cancellationToken);
             await Parallel.ForAsync(0, misses.Count, new ParallelOptions { MaxDegreeOfParallelism = CacheReadsAtOnce, CancellationToken = cancellationToken },
                 async (j, ct) => results[misses[j]] = await StoreAsync(addresses[misses[j]], language, answers[j], ct));
         }

@@ -43,10 +43,11 @@ public sealed class IpApiBatchOptions
 
     /// <summary>
     /// How long one bulk lookup waits for ip-api.com in all. What is still unanswered then goes to the next
-    /// provider (the offline database), so the answer comes before the shipped nginx's 15 s read timeout.
+    /// provider (the offline database), so the answer comes within the bulk request's own 12 s deadline
+    /// (<c>RequestLimits:BulkRequestTimeout</c>) and the shipped nginx's 15 s read timeout.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.500", "00:05:00")]
-    public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(12);
+    public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(10);
 
     public int EffectiveBatchRequestsPerMinute(string? key) =>
         BatchRequestsPerMinute ?? (string.IsNullOrEmpty(key) ? 15 : 0);

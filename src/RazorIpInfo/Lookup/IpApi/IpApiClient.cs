@@ -67,15 +67,28 @@ public sealed partial class IpApiClient(
     /// The batch endpoint, 100 addresses a request, all within <see cref="IpApiBatchOptions.Deadline"/>: what is not
     /// answered by then is <see cref="UnavailableReason.Timeout"/>, for the next provider to answer.
     /// </summary>
-    public async Task<IReadOnlyList<LookupResult>> LookupManyAsync(IReadOnlyList<IPAddress> addresses, string language, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LookupResult>> LookupManyAsync(
+        IReadOnlyList<IPAddress> addresses, string language, UpstreamAllowance? allowance, CancellationToken cancellationToken)
     {
         var settings = batchOptions.Value;
         var results = new LookupResult[addresses.Count];
         using var deadline = new CancellationTokenSource(settings.Deadline, time);
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var sent = addresses.Count;
+        // The client's allowance bounds what reaches the upstream, not whether the list is answered: what it does
+        // not cover is answered as spent, so that the next provider answers it.
+        if (allowance?.Invoke(addresses.Count) is { } grant && grant.Granted < addresses.Count)
+        {
+            sent = Math.Max(0, grant.Granted);
+            for (var i = sent; i < addresses.Count; i++)
+            {
+                results[i] = new LookupResult.QuotaExhausted(grant.RetryAfter);
+            }
+        }
+
         LookupResult? stop = null;
         // One batch after another: each answer says what is left of the budget before the next is sent.
-        foreach (var chunk in Enumerable.Range(0, addresses.Count).Chunk(Math.Min(settings.BatchSize, MaxPerBatch)))
+        foreach (var chunk in Enumerable.Range(0, sent).Chunk(Math.Min(settings.BatchSize, MaxPerBatch)))
         {
             // Once the budget is spent, or the deadline passed, the rest is not even offered: the next provider answers.
             var answers = stop is not null ? [.. chunk.Select(_ => stop)]

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
-using System.Threading.RateLimiting;
 using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -20,7 +20,7 @@ namespace RazorIpInfo.Pages.Bulk;
 /// downloads. The form posts, so it carries an antiforgery token, which Razor Pages checks on every POST
 /// handler by default; the page is therefore never cached nor compressed (BREACH, see docs/performance.md).
 /// </summary>
-[EnableRateLimiting(RateLimits.Policy)]
+[RequestTimeout(RequestLimits.BulkDeadline)]
 [RequestSizeLimit(MaxRequestBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = MaxRequestBytes, ValueLengthLimit = MaxRequestBytes)]
 [TooLargeIs413(MaxRequestBytes)]
@@ -35,7 +35,7 @@ public sealed class BulkModel(
     /// The pasted text and the file may each be as large as Bulk:MaxInputBytes (1 MB); this bounds the request
     /// that carries both before any of it is read, and the handler checks each part against the option.
     /// </summary>
-    private const int MaxRequestBytes = 2 * 1024 * 1024 + 64 * 1024;
+    public const int MaxRequestBytes = 2 * 1024 * 1024 + 64 * 1024;
 
     [BindProperty(Name = "text")]
     public string? Text { get; set; }
@@ -66,7 +66,10 @@ public sealed class BulkModel(
     {
         CarriesToken();
         var input = await ReadInputAsync(cancellationToken);
-        var status = input is null ? StatusCodes.Status413PayloadTooLarge : await LookUpAsync(input, cancellationToken);
+        var client = RateLimits.ClientKey(HttpContext);
+        var status = input is null
+            ? StatusCodes.Status413PayloadTooLarge
+            : await LookUpAsync(input, wanted => limiter.TakeUpTo(client, wanted), cancellationToken);
 
         // htmx swaps only 2xx answers, so its fragment is always 200 and says itself what went wrong; the
         // full page keeps the status for a browser without JavaScript and for scripts.
@@ -78,7 +81,11 @@ public sealed class BulkModel(
         return new PageResult { StatusCode = status };
     }
 
-    /// <summary>The same result as a file: the entries come back from the result's own form, and the cache answers them.</summary>
+    /// <summary>
+    /// The same result as a file: the entries come back from the result's own form, and the cache and the offline
+    /// database answer them as they did the first time. Nothing goes upstream, so the download spends no lookups:
+    /// the visitor paid for this result once.
+    /// </summary>
     public async Task<IActionResult> OnPostDownloadAsync(CancellationToken cancellationToken)
     {
         CarriesToken();
@@ -88,7 +95,7 @@ public sealed class BulkModel(
             return new PageResult { StatusCode = StatusCodes.Status413PayloadTooLarge };
         }
 
-        var status = await LookUpAsync(Entries, cancellationToken);
+        var status = await LookUpAsync(Entries, UpstreamGrant.None, cancellationToken);
         if (Result is null)
         {
             return new PageResult { StatusCode = status };
@@ -123,7 +130,7 @@ public sealed class BulkModel(
         return (Text ?? "") + "\n" + await reader.ReadToEndAsync(cancellationToken);
     }
 
-    private async Task<int> LookUpAsync(string input, CancellationToken cancellationToken)
+    private async Task<int> LookUpAsync(string input, UpstreamAllowance upstreamAllowance, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         var entries = BulkInput.Extract(input, limits.MaxAddresses);
@@ -139,26 +146,10 @@ public sealed class BulkModel(
             return StatusCodes.Status400BadRequest;
         }
 
-        var lookups = BulkInput.CountLookups(entries);
-        using var lease = limiter.TryAcquire(RateLimits.ClientKey(HttpContext), lookups);
-        if (!lease.IsAcquired)
-        {
-            if (lookups > limiter.PerMinute)
-            {
-                Error = text["Bulk.Error.OverAllowance", lookups, limiter.PerMinute];
-            }
-            else
-            {
-                var seconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
-                Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
-                Error = text["Bulk.Error.TooManyRequests", seconds];
-            }
-
-            return StatusCodes.Status429TooManyRequests;
-        }
-
-        Result = await BulkResult.LookupAsync(lookup, entries, UpstreamLanguage.Current, cancellationToken);
+        // The client's allowance bounds what goes upstream; the other providers answer the rest (issue 29).
+        Result = await BulkResult.LookupAsync(lookup, entries, UpstreamLanguage.Current, upstreamAllowance, cancellationToken);
         Entries = string.Join('\n', entries.Select(e => e.Text));
+        Result.SayWhenToRetry(Response);
         return StatusCodes.Status200OK;
     }
 
