@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using RazorIpInfo.Hosting;
 
 namespace RazorIpInfo.Protection;
 
@@ -21,33 +22,55 @@ public sealed class RequestLimitOptions
     public TimeSpan BulkRequestTimeout { get; set; } = TimeSpan.FromSeconds(12);
 }
 
+/// <summary>
+/// Kestrel's own <c>Kestrel:Limits</c> keys that the site sets defaults for: the host binds <c>Kestrel:Endpoints</c>
+/// but not these, and Kestrel's defaults are no limit.
+/// </summary>
+public sealed class KestrelLimitOptions
+{
+    public const string Section = "Kestrel:Limits";
+
+    [Range(1, 10_000_000)]
+    public long MaxConcurrentConnections { get; set; } = 1000;
+
+    /// <summary>The site has no WebSockets or other upgrades; a few are allowed for tooling, not thousands.</summary>
+    [Range(0, 10_000_000)]
+    public long MaxConcurrentUpgradedConnections { get; set; } = 16;
+}
+
 /// <summary>Bounds on connections and request bodies, so that slow or many clients cannot hold the site's memory.</summary>
 public static class RequestLimits
 {
     /// <summary>The request-timeout policy of the bulk deadline, for a page's <c>[RequestTimeout]</c>; endpoints use <see cref="WithBulkDeadline{TBuilder}"/>.</summary>
     public const string BulkDeadline = "bulk";
 
-    /// <summary>Kestrel's own defaults are no limit; these apply unless <c>Kestrel:Limits:*</c> sets them.</summary>
-    public const long DefaultMaxConcurrentConnections = 1000;
-
-    /// <summary>The site has no WebSockets or other upgrades; a few are allowed for tooling, not thousands.</summary>
-    public const long DefaultMaxConcurrentUpgradedConnections = 16;
-
     public static IHostApplicationBuilder AddRequestLimits(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RequestLimitOptions>()
-            .BindConfiguration(RequestLimitOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-
-        // Kestrel's own section names, read here: the host binds Kestrel:Endpoints but not these limits.
-        var limits = builder.Configuration.GetSection("Kestrel:Limits");
-        builder.Services.Configure<KestrelServerOptions>(kestrel =>
+        builder.Services.AddSectionOptions<RequestLimitOptions>(RequestLimitOptions.Section);
+        builder.Services.AddSectionOptions<KestrelLimitOptions>(KestrelLimitOptions.Section);
+        // Kestrel's options are built while the host is built, before the start-up check that names a bad key and
+        // exits 1: read here without validating, and a bad value leaves Kestrel's default until that check stops start-up.
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IConfiguration>((kestrel, configuration) =>
         {
-            kestrel.Limits.MaxConcurrentConnections =
-                limits.GetValue<long?>(nameof(KestrelServerLimits.MaxConcurrentConnections)) ?? DefaultMaxConcurrentConnections;
-            kestrel.Limits.MaxConcurrentUpgradedConnections =
-                limits.GetValue<long?>(nameof(KestrelServerLimits.MaxConcurrentUpgradedConnections)) ?? DefaultMaxConcurrentUpgradedConnections;
+            var limits = new KestrelLimitOptions();
+            try
+            {
+                configuration.GetSection(KestrelLimitOptions.Section).Bind(limits);
+            }
+            catch (InvalidOperationException)
+            {
+                return;
+            }
+
+            if (limits.MaxConcurrentConnections > 0)
+            {
+                kestrel.Limits.MaxConcurrentConnections = limits.MaxConcurrentConnections;
+            }
+
+            if (limits.MaxConcurrentUpgradedConnections >= 0)
+            {
+                kestrel.Limits.MaxConcurrentUpgradedConnections = limits.MaxConcurrentUpgradedConnections;
+            }
         });
 
         builder.Services.AddRequestTimeouts();

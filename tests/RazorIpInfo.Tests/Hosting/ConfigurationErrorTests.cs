@@ -69,6 +69,12 @@ public sealed partial class ConfigurationErrorTests(ConfigurationErrorTests.Runs
         ("Bulk:BatchTotalTimeout", "Bulk:BatchTotalTimeout=00:10:00"),
         ("Bulk:BatchMaxRetries", "Bulk:BatchMaxRetries=9"),
         ("Bulk:MaxBatchResponseBytes", "Bulk:MaxBatchResponseBytes=1"),
+        ("Bulk:Deadline", "Bulk:Deadline=00:00:00"),
+        ("Bulk:BatchCircuitMinimumThroughput", "Bulk:BatchCircuitMinimumThroughput=1"),
+        ("RateLimits:ConcurrentRequestsPerClient", "RateLimits:ConcurrentRequestsPerClient=0"),
+        ("RequestLimits:BulkRequestTimeout", "RequestLimits:BulkRequestTimeout=soon"),
+        ("Kestrel:Limits:MaxConcurrentConnections", "Kestrel:Limits:MaxConcurrentConnections=-5"),
+        ("Kestrel:Limits:MaxConcurrentUpgradedConnections", "Kestrel:Limits:MaxConcurrentUpgradedConnections=lots"),
     ];
 
     public static TheoryData<string, string> Mistakes

@@ -199,8 +199,8 @@ public sealed class RequestLimitTests : IDisposable
         var limits = defaults.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
         var configuredLimits = configured.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
 
-        Assert.Equal(RequestLimits.DefaultMaxConcurrentConnections, limits.MaxConcurrentConnections);
-        Assert.Equal(RequestLimits.DefaultMaxConcurrentUpgradedConnections, limits.MaxConcurrentUpgradedConnections);
+        Assert.Equal(new KestrelLimitOptions().MaxConcurrentConnections, limits.MaxConcurrentConnections);
+        Assert.Equal(new KestrelLimitOptions().MaxConcurrentUpgradedConnections, limits.MaxConcurrentUpgradedConnections);
         Assert.Equal(7, configuredLimits.MaxConcurrentConnections);
     }
 
