@@ -12,7 +12,7 @@ using RazorIpInfo.Protection;
 namespace RazorIpInfo.Api;
 
 /// <summary><c>POST /api/ip-info/batch</c>: many addresses in one request, for scripts reading logs.</summary>
-public static class BatchApi
+public static partial class BatchApi
 {
     public static RouteGroupBuilder MapBatchLookup(this RouteGroupBuilder api)
     {
@@ -84,6 +84,18 @@ public static class BatchApi
         {
             return BodyTooLarge(limits);
         }
+        catch (Exception ex) when (ClientWentAway(ex, context))
+        {
+            // Nobody is left to read an answer, and a client closing its upload is no fault of the site.
+            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BatchApi));
+            LogClientWentAway(logger);
+
+            // Ends the connection instead of letting Kestrel drain a body that will never come: after a reset its
+            // reader is left mid-read, and the drain would log an Error of its own.
+            context.Abort();
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Request body incomplete",
+                detail: "The connection closed before the whole body arrived.");
+        }
 
         if (texts.Count > limits.MaxAddresses)
         {
@@ -144,6 +156,18 @@ public static class BatchApi
             detail: string.Create(CultureInfo.InvariantCulture,
                 $"This client has made too many lookups: the list needs {lookups}. Try again in {seconds} s."));
     }
+
+    /// <summary>
+    /// A body cut short: Kestrel reports the closed connection as a 400 BadHttpRequestException ("unexpected end of
+    /// request content"), a reset as an IOException, and an abort noticed first as the request's cancellation.
+    /// </summary>
+    private static bool ClientWentAway(Exception ex, HttpContext context) =>
+        ex is IOException ||
+        (ex is BadHttpRequestException bad && bad.StatusCode == StatusCodes.Status400BadRequest) ||
+        (ex is OperationCanceledException && context.RequestAborted.IsCancellationRequested);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A batch upload ended before its body was complete; the client went away")]
+    private static partial void LogClientWentAway(ILogger logger);
 
     /// <summary>Reads a JSON array of strings; anything else (an object, a number in the array, nesting) is a JsonException.</summary>
     private static async Task<List<string>> ReadAddressesAsync(Stream body, CancellationToken cancellationToken)
