@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.RateLimiting;
@@ -87,27 +88,31 @@ public sealed partial class HostNameLookup : IDisposable
         }
 
         var key = Key(name);
-        var entry = await GetOrResolveAsync(key, name, cancellationToken);
-        if (!IsFresh(entry))
+        var resolvedNow = new StrongBox<bool>();
+        var entry = await GetOrResolveAsync(key, name, resolvedNow, cancellationToken);
+        if (!resolvedNow.Value && !IsFresh(entry))
         {
-            // HybridCache's expiry is the longest of the two durations on the real clock; which answers are still
-            // good is decided here, on the lookup's clock. A Busy answer is never kept.
+            // HybridCache's expiry is the longer of the two durations, on the real clock; which answers are still
+            // good is decided here, on the lookup's clock.
             await cache.RemoveAsync(key, cancellationToken);
-            if (entry.Outcome != HostNameOutcome.Busy)
-            {
-                entry = await GetOrResolveAsync(key, name, cancellationToken);
-                if (entry.Outcome == HostNameOutcome.Busy)
-                {
-                    await cache.RemoveAsync(key, cancellationToken);
-                }
-            }
+            entry = await GetOrResolveAsync(key, name, resolvedNow, cancellationToken);
+        }
+
+        if (entry.Outcome == HostNameOutcome.Busy)
+        {
+            // "Too many at once" is about this server at this moment, not about the name: never kept.
+            await cache.RemoveAsync(key, cancellationToken);
         }
 
         return Present(name, entry);
     }
 
-    private ValueTask<HostNameEntry> GetOrResolveAsync(string key, string name, CancellationToken cancellationToken) =>
-        cache.GetOrCreateAsync(key, (Owner: this, Name: name), static (state, ct) => new ValueTask<HostNameEntry>(state.Owner.ResolveNowAsync(state.Name, ct)),
+    private ValueTask<HostNameEntry> GetOrResolveAsync(string key, string name, StrongBox<bool> resolvedNow, CancellationToken cancellationToken) =>
+        cache.GetOrCreateAsync(key, (Owner: this, Name: name, ResolvedNow: resolvedNow), static (state, ct) =>
+            {
+                state.ResolvedNow.Value = true;
+                return new ValueTask<HostNameEntry>(state.Owner.ResolveNowAsync(state.Name, ct));
+            },
             EntryOptions, cancellationToken: cancellationToken);
 
     private async Task<HostNameEntry> ResolveNowAsync(string name, CancellationToken cancellationToken)
