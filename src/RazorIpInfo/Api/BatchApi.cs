@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -11,7 +12,7 @@ using RazorIpInfo.Protection;
 namespace RazorIpInfo.Api;
 
 /// <summary><c>POST /api/ip-info/batch</c>: many addresses in one request, for scripts reading logs.</summary>
-public static class BatchApi
+public static partial class BatchApi
 {
     public static RouteGroupBuilder MapBatchLookup(this RouteGroupBuilder api)
     {
@@ -82,6 +83,18 @@ public static class BatchApi
         {
             return BodyTooLarge(limits);
         }
+        catch (Exception ex) when (ClientWentAway(ex, context))
+        {
+            // Nobody is left to read an answer, and a client closing its upload is no fault of the site.
+            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BatchApi));
+            LogClientWentAway(logger);
+
+            // Ends the connection instead of letting Kestrel drain a body that will never come: after a reset its
+            // reader is left mid-read, and the drain would log an Error of its own.
+            context.Abort();
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Request body incomplete",
+                detail: "The connection closed before the whole body arrived.");
+        }
 
         if (texts.Count > limits.MaxAddresses)
         {
@@ -141,4 +154,18 @@ public static class BatchApi
     }
 
     private static readonly JsonSerializerOptions ReadOptions = new() { MaxDepth = 2 };
+
+    /// <summary>
+    /// A body cut short: Kestrel reports the closed connection as a 400 BadHttpRequestException ("unexpected end of
+    /// request content"), a reset as an IOException, and an abort noticed first as the request's cancellation. The
+    /// request's own deadline passing is not the client going away: that is answered 408 by the timeouts middleware.
+    /// </summary>
+    private static bool ClientWentAway(Exception ex, HttpContext context) =>
+        ex is IOException ||
+        (ex is BadHttpRequestException bad && bad.StatusCode == StatusCodes.Status400BadRequest) ||
+        (ex is OperationCanceledException && context.RequestAborted.IsCancellationRequested &&
+         context.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken.IsCancellationRequested != true);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A batch upload ended before its body was complete; the client went away")]
+    private static partial void LogClientWentAway(ILogger logger);
 }

@@ -57,6 +57,13 @@ public static class BulkInput
                 return;
             }
 
+            // Nothing this long is an address in any wrapping; the row shows its start, so that a 1 MB token is
+            // not echoed in the table and again in the download form.
+            if (token.Length > MaxEntryLength)
+            {
+                token = token[..MaxEntryLength];
+            }
+
             var candidate = Unwrap(token);
             if (AddressInput.TryParse(candidate.ToString(), out var address))
             {
@@ -72,9 +79,15 @@ public static class BulkInput
         }
     }
 
+    /// <summary>
+    /// The longest entry kept as given: a bracketed IPv6 address with a zone id and a port is well under this.
+    /// Longer text is never an address, and is cut to this length wherever it is shown.
+    /// </summary>
+    public const int MaxEntryLength = 2 * AddressInput.MaxLength;
+
     /// <summary>The entries of an API request: each string is one entry, judged exactly as a single lookup.</summary>
     public static BulkEntry FromString(string? text) =>
-        new(text ?? "", AddressInput.TryParse(text, out var address) ? address : null);
+        new(text is { Length: > MaxEntryLength } ? text[..MaxEntryLength] : text ?? "", AddressInput.TryParse(text, out var address) ? address : null);
 
     // Letters and digits, dots and colons, brackets, and % for a zone id: everything else separates.
     private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or ':' or '[' or ']' or '%';

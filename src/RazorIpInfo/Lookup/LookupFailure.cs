@@ -11,6 +11,8 @@ public sealed record LookupFailure(int Status, string Title, string Detail, int?
     /// <summary>What the plain-text endpoints print.</summary>
     public string Line => DetailIsTheLine ? Detail : Title;
 
+    private const int BusyRetryAfterSeconds = 5;
+
     /// <summary>How a failed lookup is answered over HTTP, by the API, the plain-text endpoints and bulk exports alike.</summary>
     public static LookupFailure Of(LookupResult result, string? address = null, HostResolution? host = null)
     {
@@ -22,9 +24,20 @@ public sealed record LookupFailure(int Status, string Title, string Detail, int?
             case HostNameOutcome.Failed:
                 return new(StatusCodes.Status504GatewayTimeout, "Name lookup failed",
                     $"This server could not resolve {host.Name} in time. Try again shortly.");
-            case HostNameOutcome.Resolved when result is LookupResult.Refused:
-                address = $"{host.Name} ({string.Join(", ", host.Addresses)})";
-                break;
+            case HostNameOutcome.Busy:
+                // 503 with a short wait: the name may be fine, this server is only resolving too many at once.
+                return new(StatusCodes.Status503ServiceUnavailable, "Too many name lookups at once",
+                    "This server is resolving too many host names at once. Try again in a few seconds.", BusyRetryAfterSeconds);
+            case HostNameOutcome.NonPublic:
+                // Which private addresses is the server's internal DNS, not the visitor's business.
+                return new(StatusCodes.Status422UnprocessableEntity, "Non-public host name",
+                    $"{host.Name} resolves to non-public addresses, so there is no public information about it.");
+            case HostNameOutcome.NumericAddress:
+                return new(StatusCodes.Status400BadRequest, "Address in a numeric form",
+                    "Write an IPv4 address as four decimal numbers from 0 to 255, such as 8.8.8.8. Other forms (134744072, 010.8.8.8, 0x08080808) mean different addresses to different programs, so they are read neither as addresses nor as host names.");
+            case HostNameOutcome.SingleLabel:
+                return new(StatusCodes.Status400BadRequest, "Not a full host name",
+                    "Give a full host name such as example.com. A single name such as db or localhost is not looked up: this server's resolver would complete it with its own local domains.");
         }
 
         switch (result)

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using RazorIpInfo.Tests.Infrastructure;
 using RazorIpInfo.Tests.Lookup.GeoDb;
 
@@ -231,5 +232,66 @@ public sealed class BatchApiTests : IDisposable
         Assert.Equal("LookupIpInfoBatch", batch.GetProperty("operationId").GetString());
         Assert.True(batch.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
         Assert.True(batch.GetProperty("responses").TryGetProperty("413", out _));
+    }
+}
+
+/// <summary>A client that goes away mid-upload, over real Kestrel and a raw socket: no error, at most one Debug line.</summary>
+public sealed class BatchAbortTests : IDisposable
+{
+    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
+
+    public void Dispose() => upstream.Dispose();
+
+    private static readonly string[] OneAddress = ["8.8.8.8"];
+
+    public static TheoryData<string> Endings => ["closed", "reset"];
+
+    [Theory]
+    [MemberData(nameof(Endings))]
+    public async Task AnUploadCutShortIsAtMostOneDebugLineEach(string ending)
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        var site = app.StartOnFreePort();
+        const int Aborts = 5;
+
+        for (var i = 0; i < Aborts; i++)
+        {
+            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            await socket.ConnectAsync(IPAddress.Loopback, site.Port);
+            // "Expect: 100-continue": Kestrel answers "100 Continue" when the endpoint starts reading the body, so the
+            // connection is cut while the upload is being read, not before the request arrived.
+            await socket.SendAsync(Encoding.ASCII.GetBytes(
+                "POST /api/ip-info/batch HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n"));
+            var buffer = new byte[64];
+            var read = await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.StartsWith("HTTP/1.1 100", Encoding.ASCII.GetString(buffer, 0, read), StringComparison.Ordinal);
+            await socket.SendAsync(Encoding.ASCII.GetBytes("[\"8.8.8.8\", \"1.1."));
+            if (ending == "reset")
+            {
+                socket.LingerState = new System.Net.Sockets.LingerOption(true, 0); // close sends RST
+            }
+
+            socket.Close();
+        }
+
+        // Wait (bounded) until the site has finished every request, then look at what it wrote.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (app.Logs.GetSnapshot().Count(r => r.Message.StartsWith("Request finished HTTP/1.1 POST", StringComparison.Ordinal)) < Aborts && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var logs = app.Logs.GetSnapshot();
+        var lines = logs.Where(r => r.Message == "A batch upload ended before its body was complete; the client went away").ToList();
+        Assert.Equal(Aborts, lines.Count);
+        Assert.All(lines, r => Assert.Equal(LogLevel.Debug, r.Level));
+        var errors = string.Join("\n", logs.Where(r => r.Level >= LogLevel.Error || (r.Exception is not null && r.Level > LogLevel.Debug))
+            .Select(r => $"{r.Level} {r.Category}: {r.Message} {r.Exception?.GetType().Name} {r.Exception?.Message}"));
+        Assert.True(errors.Length == 0, errors);
+        Assert.Empty(upstream.Requests);
+
+        // And the site still answers a whole upload.
+        using var client = new HttpClient { BaseAddress = site };
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/ip-info/batch", OneAddress)).StatusCode);
     }
 }

@@ -94,8 +94,9 @@ public sealed class ContentNegotiationTests : IDisposable
     }
 
     [Theory]
-    [InlineData("/country?ip=1.2.3", HttpStatusCode.BadRequest, "Not an IP address")]
-    [InlineData("/?ip=1.2.3", HttpStatusCode.BadRequest, "Not an IP address")]
+    [InlineData("/country?ip=999.1.1.1", HttpStatusCode.BadRequest, "Not an IP address")]
+    [InlineData("/country?ip=1.2.3", HttpStatusCode.BadRequest, "Address in a numeric form")] // 1.2.0.3 to inet_aton
+    [InlineData("/?ip=0x08080808", HttpStatusCode.BadRequest, "Address in a numeric form")]
     [InlineData("/city?ip=10.1.2.3", HttpStatusCode.UnprocessableEntity, "Private address")]
     [InlineData("/city?ip=9.9.9.9", HttpStatusCode.BadGateway, "Lookup failed")]
     public async Task TextEndpointErrorsAreAShortLineWithTheRightStatus(string url, HttpStatusCode status, string line)

@@ -70,3 +70,28 @@ public sealed class BulkInputTests
         Assert.Equal(valid, BulkInput.FromString(text).Address is not null);
     }
 }
+
+/// <summary>Text far longer than any address is never kept whole, so an answer cannot repeat a huge input.</summary>
+public sealed class BulkEntryLengthTests
+{
+    private static readonly string Huge = string.Concat(Enumerable.Repeat("1.2.", 250_000)) + "3";
+
+    public static TheoryData<string, string> Cases => new()
+    {
+        // from, what is kept
+        { "pasted", Huge },
+        { "api", Huge },
+        { "pasted", "[2001:db8::1]:443" },
+        { "api", "[2001:db8::1]:443" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void AnEntryKeepsAtMostItsFirstCharacters(string from, string text)
+    {
+        var entry = from == "api" ? BulkInput.FromString(text) : BulkInput.Extract(text, limit: 10).Single();
+
+        Assert.Equal(text.Length > BulkInput.MaxEntryLength ? text[..BulkInput.MaxEntryLength] : text, entry.Text);
+        Assert.True(BulkInput.MaxEntryLength > "[fe80:ffff:ffff:ffff:ffff:ffff:ffff:ffff%eth0]:65535".Length);
+    }
+}

@@ -122,7 +122,27 @@ public sealed class BulkPageTests : IDisposable
         { "no addresses, only words", HttpStatusCode.BadRequest, "No IP addresses were found in what you sent." },
         { string.Join('\n', BatchApiTests.PublicAddresses(1001)), HttpStatusCode.RequestEntityTooLarge, "That is more than 1,000 addresses. Split the list and look up each part on its own." },
         { new string(' ', 1024 * 1024) + "8.8.8.8", HttpStatusCode.RequestEntityTooLarge, "That is more than 1 MB of text. Send a shorter excerpt or split the file." },
+        // 600 K characters, 1.2 MB of UTF-8: the limit is in bytes, as documented (it counted characters).
+        { new string('é', 600 * 1024) + " 8.8.8.8", HttpStatusCode.RequestEntityTooLarge, "That is more than 1 MB of text. Send a shorter excerpt or split the file." },
     };
+
+    [Fact]
+    public async Task AHugeTokenIsEchoedOnceInTheFieldAndOnlyItsStartInTheResult()
+    {
+        await using var app = new RazorIpInfoFactory(upstream);
+        // 800 KB shaped like a mistyped address, so it earns an "invalid" row; it was echoed three times (a 2.4 MB answer).
+        var token = string.Concat(Enumerable.Repeat("1.2.", 200_000)) + "3";
+
+        var response = await PostFormAsync(app.CreateClient(), token + "\n8.8.8.8");
+        var html = await response.Content.ReadAsStringAsync();
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(html.Length < token.Length + 100_000, $"{html.Length:N0} characters for an {token.Length:N0}-character token");
+        Assert.Equal(token + "\n8.8.8.8", page.QuerySelector("#bulk-text")!.TextContent);
+        Assert.Equal([token[..90], "8.8.8.8"], RowAddresses(page));
+        Assert.True(page.QuerySelector("input[name=entries]")!.GetAttribute("value")!.Length < 200);
+    }
 
     [Theory]
     [MemberData(nameof(BadInputs))]

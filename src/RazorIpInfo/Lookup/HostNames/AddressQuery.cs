@@ -16,21 +16,26 @@ public sealed class AddressQuery(IpLookupService lookup, HostNameLookup hostName
             return new QueryAnswer(await lookup.LookupAsync(address, language, refresh, cancellationToken), address.ToString());
         }
 
-        if (!HostNameInput.TryNormalise(text, out var name))
+        switch (HostNameInput.Read(text, out var name))
         {
-            return new QueryAnswer(new LookupResult.Refused(RefusalReason.InvalidAddress), null);
+            case HostNameInputKind.NotAName:
+                return new QueryAnswer(new LookupResult.Refused(RefusalReason.InvalidAddress), null);
+            case HostNameInputKind.NumericAddress:
+                return Refused(HostNameOutcome.NumericAddress);
+            case HostNameInputKind.SingleLabel:
+                return Refused(HostNameOutcome.SingleLabel);
         }
 
-        var host = await hostNames.ResolveAsync(name, cancellationToken);
-        if (host.Outcome != HostNameOutcome.Resolved)
+        var host = await hostNames.ResolveAsync(name!, cancellationToken);
+        if (host.Outcome == HostNameOutcome.NonPublic)
+        {
+            // Only private or reserved addresses: said as such, without saying which (they are the server's internal view).
+            return new QueryAnswer(new LookupResult.Refused(RefusalReason.PrivateRange), name, host);
+        }
+
+        if (host is not { Outcome: HostNameOutcome.Resolved, Chosen: { } chosen })
         {
             return new QueryAnswer(new LookupResult.Unavailable(UnavailableReason.Error), name, host);
-        }
-
-        // Only private or reserved addresses: the same answer as typing one of them.
-        if (host.Chosen is not { } chosen)
-        {
-            return new QueryAnswer(new LookupResult.Refused(RefusalReason.PrivateRange), name, host);
         }
 
         var result = await lookup.LookupAsync(chosen, language, refresh, cancellationToken);
@@ -44,4 +49,8 @@ public sealed class AddressQuery(IpLookupService lookup, HostNameLookup hostName
 
         return new QueryAnswer(result, name, host);
     }
+
+    // Not echoed: the sentence explains the form, and the field still holds what was typed.
+    private static QueryAnswer Refused(HostNameOutcome why) =>
+        new(new LookupResult.Refused(RefusalReason.InvalidAddress), null, new HostResolution("", why, []));
 }

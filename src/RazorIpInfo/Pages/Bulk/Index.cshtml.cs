@@ -89,7 +89,7 @@ public sealed class BulkModel(
     public async Task<IActionResult> OnPostDownloadAsync(CancellationToken cancellationToken)
     {
         CarriesToken();
-        if (Entries is null || Entries.Length > options.Value.MaxInputBytes)
+        if (Entries is null || Encoding.UTF8.GetByteCount(Entries) > options.Value.MaxInputBytes)
         {
             Error = text["Bulk.Error.TooLarge"];
             return new PageResult { StatusCode = StatusCodes.Status413PayloadTooLarge };
@@ -113,8 +113,9 @@ public sealed class BulkModel(
     /// <summary>The pasted text and the file's text together, or null (with <see cref="Error"/>) when either is too large.</summary>
     private async Task<string?> ReadInputAsync(CancellationToken cancellationToken)
     {
+        // The limit is in bytes, as documented: a string's Length counts UTF-16 units, so 1 MB of "é" would be 2 MB.
         var max = options.Value.MaxInputBytes;
-        if ((Text?.Length ?? 0) > max || Upload?.Length > max)
+        if ((Text is null ? 0 : Encoding.UTF8.GetByteCount(Text)) > max || Upload?.Length > max)
         {
             Error = text["Bulk.Error.TooLarge"];
             return null;

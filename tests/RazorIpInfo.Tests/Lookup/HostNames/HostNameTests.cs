@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using RazorIpInfo.Lookup.HostNames;
@@ -14,7 +15,6 @@ public sealed class HostNameInputTests
     [Theory]
     [InlineData("example.com", "example.com")]
     [InlineData("  Example.COM.  ", "example.com")]
-    [InlineData("localhost", "localhost")]
     [InlineData("bücher.example", "xn--bcher-kva.example")]
     [InlineData("例え.テスト", "xn--r8jz45g.xn--zckzah")]
     [InlineData("a-b.c0.io", "a-b.c0.io")]
@@ -39,6 +39,28 @@ public sealed class HostNameInputTests
     [InlineData("<script>.com")]
     public void MalformedNameIsRefused(string typed) => Assert.False(HostNameInput.TryNormalise(typed, out _));
 
+    [Theory]
+    [InlineData("0x08080808", HostNameInputKind.NumericAddress)]
+    [InlineData("0X08080808", HostNameInputKind.NumericAddress)]
+    [InlineData("1.2.3.0x4", HostNameInputKind.NumericAddress)]
+    [InlineData("134744072", HostNameInputKind.NumericAddress)]
+    [InlineData("010.8.8.8", HostNameInputKind.NumericAddress)]
+    [InlineData("8.8.8.010", HostNameInputKind.NumericAddress)]
+    [InlineData("1.2.3", HostNameInputKind.NumericAddress)] // 1.2.0.3 to inet_aton
+    [InlineData("999.1.1.1", HostNameInputKind.NotAName)] // no address in any form, only a mistyped one
+    [InlineData("8.8.8.8.8", HostNameInputKind.NotAName)]
+    [InlineData("db", HostNameInputKind.SingleLabel)]
+    [InlineData("localhost", HostNameInputKind.SingleLabel)]
+    [InlineData("LOCALHOST.", HostNameInputKind.SingleLabel)]
+    [InlineData("0xcafe.example", HostNameInputKind.Name)] // only the last label decides
+    [InlineData("example.0xcafe", HostNameInputKind.NotAName)] // a number, but no address: refused all the same
+    [InlineData("example.cafe", HostNameInputKind.Name)]
+    public void NumericFormsAndSingleLabelsAreNotNames(string typed, HostNameInputKind expected)
+    {
+        Assert.Equal(expected, HostNameInput.Read(typed, out var name));
+        Assert.Equal(expected == HostNameInputKind.Name, name is not null);
+    }
+
     [Fact]
     public void OverlongNamesAreRefused()
     {
@@ -48,30 +70,44 @@ public sealed class HostNameInputTests
     }
 }
 
-/// <summary>Host names through the site, with the resolver replaced: what DNS says is up to each test.</summary>
+/// <summary>
+/// Host names through the site, with the resolver replaced (what DNS says is up to each test) and the lookup's
+/// clock a fake one, so timeouts and cache durations pass when a test says so.
+/// </summary>
 public sealed class HostNameSiteTests : IDisposable
 {
+    private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(3);
+    private const int MaxConcurrent = 16;
+
     private readonly IpApiEmulator upstream = IpApiEmulator.Start();
     private readonly ScriptedResolver resolver = new();
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly RazorIpInfoFactory app;
     private readonly HttpClient client;
 
     public HostNameSiteTests()
     {
         app = new RazorIpInfoFactory(upstream);
-        app.Settings["HostNames:Timeout"] = "00:00:00.300";
-        client = app.WithWebHostBuilder(web => web.ConfigureTestServices(services =>
-            services.AddSingleton<IHostNameResolver>(resolver))).CreateClient();
+        app.Settings["HostNames:Timeout"] = "00:00:03";
+        app.Settings["HostNames:MaxConcurrent"] = MaxConcurrent.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        app.ConfigureTestServices = services =>
+        {
+            services.AddSingleton<IHostNameResolver>(resolver);
+            services.AddKeyedSingleton<TimeProvider>(HostNameLookup.ClockKey, clock);
+        };
+        client = app.CreateClient();
     }
 
     public void Dispose()
     {
+        // Lets the threads still "in getaddrinfo" return, as a real resolver eventually does.
+        resolver.Dispose();
         app.Dispose();
         upstream.Dispose();
     }
 
     [Fact]
-    public async Task NameShowsEveryAddressAndTheCardOfTheFirstPublicOne()
+    public async Task NameShowsItsPublicAddressesAndTheCardOfTheFirst()
     {
         resolver.Answers["dns.example"] = [IPAddress.Parse("10.0.0.1"), IPAddress.Parse("8.8.8.8"), IPAddress.Parse("2001:4860:4860::8888")];
 
@@ -80,8 +116,10 @@ public sealed class HostNameSiteTests : IDisposable
         Assert.Equal("8.8.8.8", page.CardAddress());
         Assert.Equal("dns.example — RazorIpInfo", page.Title);
         Assert.Contains("dns.example resolves to these addresses in this server’s DNS", page.Card().TextContent, StringComparison.Ordinal);
-        Assert.Equal(["/?ip=10.0.0.1", "/?ip=8.8.8.8", "/?ip=2001%3A4860%3A4860%3A%3A8888"],
+        // The private one is the server's internal view of the name: not shown.
+        Assert.Equal(["/?ip=8.8.8.8", "/?ip=2001%3A4860%3A4860%3A%3A8888"],
             page.QuerySelectorAll(".host-addresses a").Select(a => a.GetAttribute("href")));
+        Assert.DoesNotContain("10.0.0.1", page.DocumentElement.OuterHtml, StringComparison.Ordinal);
         Assert.Equal("8.8.8.8", page.QuerySelector(".host-addresses a[aria-current]")?.TextContent);
     }
 
@@ -98,50 +136,91 @@ public sealed class HostNameSiteTests : IDisposable
         Assert.Equal("8.8.8.8\n", text);
     }
 
-    [Fact]
-    public async Task NameWithOnlyPrivateAddressesGetsThePrivateExplanation()
+    public static TheoryData<string, IPAddress[]> NonPublicNames => new()
     {
-        resolver.Answers["printer.lan"] = [IPAddress.Parse("192.168.1.20"), IPAddress.Parse("fe80::1")];
+        { "db.internal", [IPAddress.Parse("10.20.30.40")] },
+        { "printer.lan", [IPAddress.Parse("192.168.1.20"), IPAddress.Parse("fe80::1")] },
+        { "loop.example", [IPAddress.Parse("127.0.0.1"), IPAddress.Parse("::1")] },
+        { "docs.example", [IPAddress.Parse("192.0.2.7")] },
+    };
 
-        var page = await client.GetDocumentAsync("/?ip=printer.lan");
-        var api = await client.GetAsync("/api/ip-info/printer.lan");
+    [Theory]
+    [MemberData(nameof(NonPublicNames))]
+    public async Task NameWithOnlyNonPublicAddressesSaysSoWithoutTheAddresses(string name, IPAddress[] addresses)
+    {
+        resolver.Answers[name] = addresses;
+
+        var page = await client.GetAsync("/?ip=" + name);
+        var html = await page.Content.ReadAsStringAsync();
+        var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
+        var api = await client.GetAsync("/api/ip-info/" + name);
         var problem = await api.Content.ReadFromJsonAsync<JsonElement>();
+        var text = await client.GetAsync("/country?ip=" + name);
 
-        Assert.Contains("This is a private address", page.Card().TextContent, StringComparison.Ordinal);
-        Assert.Equal(2, page.QuerySelectorAll(".host-addresses li").Length);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("Non-public host name", document.CardTitle());
+        Assert.Contains($"{name} resolves to non-public addresses", document.Card().TextContent, StringComparison.Ordinal);
+        Assert.Empty(document.QuerySelectorAll(".host-addresses"));
         Assert.Equal((HttpStatusCode)422, api.StatusCode);
-        Assert.Equal("printer.lan (192.168.1.20, fe80::1) belongs to a private or local network, so there is no public information about it.",
-            problem.GetProperty("detail").GetString());
+        Assert.Equal($"{name} resolves to non-public addresses, so there is no public information about it.", problem.GetProperty("detail").GetString());
+        Assert.Equal(((HttpStatusCode)422, "Non-public host name\n"), (text.StatusCode, await text.Content.ReadAsStringAsync()));
+        foreach (var address in addresses)
+        {
+            Assert.DoesNotContain(address.ToString(), html, StringComparison.Ordinal);
+            Assert.DoesNotContain(address.ToString(), problem.GetRawText(), StringComparison.Ordinal);
+        }
+
         Assert.Empty(upstream.Requests);
     }
 
     public static TheoryData<string, HttpStatusCode, string> Failures => new()
     {
         { "nxdomain.example", HttpStatusCode.NotFound, "Host name not found" },
-        { "hangs.example", HttpStatusCode.GatewayTimeout, "Name lookup failed" },
         { "broken.example", HttpStatusCode.GatewayTimeout, "Name lookup failed" },
         { "bad_name.example", HttpStatusCode.BadRequest, "Not an IP address" },
+        { "0x08080808", HttpStatusCode.BadRequest, "Address in a numeric form" },
+        { "1.2.3.0x4", HttpStatusCode.BadRequest, "Address in a numeric form" },
+        { "134744072", HttpStatusCode.BadRequest, "Address in a numeric form" },
+        { "010.8.8.8", HttpStatusCode.BadRequest, "Address in a numeric form" },
+        { "db", HttpStatusCode.BadRequest, "Not a full host name" },
+        { "localhost", HttpStatusCode.BadRequest, "Not a full host name" },
     };
 
     [Theory]
     [MemberData(nameof(Failures))]
     public async Task NameThatCannotBeLookedUpIsExplainedNotFailed(string name, HttpStatusCode status, string title)
     {
-        var started = TimeProvider.System.GetTimestamp();
-
         var api = await client.GetAsync("/api/ip-info/" + name);
         var text = await client.GetAsync("/country?ip=" + name);
-        var page = await client.GetAsync("/?ip=" + name);
+        var page = await client.GetDocumentAsync("/?ip=" + name);
 
         Assert.Equal(status, api.StatusCode);
         Assert.Equal(title, (await api.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
         Assert.Equal((status, title + "\n"), (text.StatusCode, await text.Content.ReadAsStringAsync()));
-        // The page answers a name that does not exist with 404 and a bad one with 400, decided before any
-        // of it is sent; a resolver that fails gets a 200 page whose card explains.
-        Assert.Equal(status == HttpStatusCode.GatewayTimeout ? HttpStatusCode.OK : status, page.StatusCode);
         Assert.Empty(upstream.Requests);
-        // The hanging resolver is cut off at the configured 300 ms, three times, not left to hang the request.
-        Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(10));
+        if (title != "Not an IP address")
+        {
+            Assert.Equal(title, page.CardTitle());
+        }
+
+        // Refused forms never reach the resolver: "db" would be completed with the server's own search domains.
+        if (status == HttpStatusCode.BadRequest)
+        {
+            Assert.Equal(0, resolver.TotalCalls);
+        }
+    }
+
+    [Fact]
+    public async Task TheFirstPublicAddressIsChosenWhereverItComes()
+    {
+        // Eight private addresses, then the public one: the ninth was once answered "private".
+        resolver.Answers["ninth.example"] = [.. Enumerable.Range(1, 8).Select(i => IPAddress.Parse($"10.0.0.{i}")), IPAddress.Parse("8.8.4.4")];
+        upstream.Answer("8.8.4.4", IpApiEmulator.Samples.Anywhere("8.8.4.4"));
+
+        var json = await client.GetFromJsonAsync<JsonElement>("/api/ip-info/ninth.example");
+
+        Assert.Equal("8.8.4.4", json.GetProperty("address").GetString());
+        Assert.Equal(["8.8.4.4"], json.GetProperty("hostAddresses").EnumerateArray().Select(a => a.GetString()));
     }
 
     [Fact]
@@ -163,58 +242,117 @@ public sealed class HostNameSiteTests : IDisposable
 
         await client.GetStringAsync("/ip?ip=dns.example");
         await client.GetStringAsync("/ip?ip=DNS.example.");
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await client.GetStringAsync("/ip?ip=dns.example");
 
-        Assert.Equal(1, resolver.Calls("dns.example"));
+        Assert.Equal(2, resolver.Calls("dns.example"));
     }
 
-    /// <summary>DNS as a test writes it: named answers, a name that does not exist, one that hangs, one whose resolver fails.</summary>
-    private sealed class ScriptedResolver : IHostNameResolver
+    [Fact]
+    public async Task MissingNameIsAskedOnceWhileItsAnswerIsFresh()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/country?ip=nxdomain.example")).StatusCode);
+        }
+
+        Assert.Equal(1, resolver.Calls("nxdomain.example"));
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await client.GetAsync("/country?ip=nxdomain.example");
+        Assert.Equal(2, resolver.Calls("nxdomain.example"));
+    }
+
+    [Fact]
+    public async Task SilentResolverIsCutOffAtTheTimeoutAndAskedOnceWhileThatIsFresh()
+    {
+        var first = client.GetAsync("/api/ip-info/hangs.example");
+        await resolver.UntilHangingAsync(1);
+        Assert.False(first.IsCompleted);
+
+        // The resolver never returns; the timeout fires anyway.
+        clock.Advance(ResolveTimeout);
+        var answer = await first;
+        var again = await client.GetAsync("/api/ip-info/hangs.example");
+
+        Assert.Equal((HttpStatusCode.GatewayTimeout, "Name lookup failed"),
+            (answer.StatusCode, (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString()));
+        Assert.Equal(HttpStatusCode.GatewayTimeout, again.StatusCode);
+        Assert.Equal(1, resolver.Calls("hangs.example"));
+        Assert.Contains(app.Logs.GetSnapshot(), r => r.Message == "A host name could not be resolved in time (Timeout)");
+    }
+
+    [Fact]
+    public async Task ManyHangingNamesLeaveHealthAndCachedLookupsAnsweringAndTheRestAreToldTooMany()
+    {
+        resolver.Answers["dns.example"] = [IPAddress.Parse("8.8.8.8")];
+        Assert.Equal("United States\n", await client.GetStringAsync("/country?ip=dns.example"));
+
+        // 40 distinct names at once against a resolver that blocks its thread and never answers, as getaddrinfo does
+        // against a silent DNS server: more than one client's default allowance (30).
+        var flood = Enumerable.Range(0, 40).Select(i => client.GetAsync($"/country?ip=hangs-{i}.example")).ToList();
+        await resolver.UntilHangingAsync(MaxConcurrent);
+
+        // Generous bounds: these are to show the site still answers, not how fast (before, /healthz took 16 s).
+        var health = await client.GetAsync("/healthz").WaitAsync(TimeSpan.FromSeconds(20));
+        var cached = await client.GetStringAsync("/country?ip=dns.example").WaitAsync(TimeSpan.FromSeconds(20));
+        var home = await client.GetAsync("/api/ip-info/8.8.8.8").WaitAsync(TimeSpan.FromSeconds(20));
+
+        clock.Advance(ResolveTimeout);
+        var answers = await Task.WhenAll(flood).WaitAsync(TimeSpan.FromSeconds(20));
+        var lines = await Task.WhenAll(answers.Select(a => a.Content.ReadAsStringAsync()));
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("United States\n", cached);
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        Assert.Equal(MaxConcurrent, lines.Count(l => l == "Name lookup failed\n"));
+        Assert.Equal(40 - MaxConcurrent, lines.Count(l => l == "Too many name lookups at once\n"));
+        Assert.All(answers.Where(a => a.StatusCode == HttpStatusCode.ServiceUnavailable), a => Assert.NotNull(a.Headers.RetryAfter));
+        // Only as many resolutions started as are allowed at once; the others never reached the resolver.
+        Assert.Equal(MaxConcurrent, resolver.TotalCalls - 1);
+    }
+
+    /// <summary>
+    /// DNS as a test writes it: named answers, a name that does not exist, and names starting "hangs" that block
+    /// their thread until the test ends (a resolver that ignores everything, as a stuck getaddrinfo does).
+    /// </summary>
+    private sealed class ScriptedResolver : IHostNameResolver, IDisposable
     {
         private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> calls = new();
+        private readonly ManualResetEventSlim release = new();
+        private readonly SemaphoreSlim hangStarted = new(0);
 
         public System.Collections.Concurrent.ConcurrentDictionary<string, IPAddress[]> Answers { get; } = new();
 
         public int Calls(string name) => calls.GetValueOrDefault(name);
 
-        public async Task<IPAddress[]> ResolveAsync(string name, CancellationToken cancellationToken)
+        public int TotalCalls => calls.Values.Sum();
+
+        public async Task UntilHangingAsync(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                Assert.True(await hangStarted.WaitAsync(TimeSpan.FromSeconds(30)), $"only {i} of {count} resolutions started");
+            }
+        }
+
+        public IPAddress[] Resolve(string name)
         {
             calls.AddOrUpdate(name, 1, (_, n) => n + 1);
-            switch (name)
+            if (name.StartsWith("hangs", StringComparison.Ordinal))
             {
-                case "hangs.example":
-                    await Task.Delay(Timeout.Infinite, CancellationToken.None); // ignores cancellation, as a stuck resolver might
-                    break;
-                case "broken.example":
-                    throw new SocketException((int)SocketError.TryAgain);
+                hangStarted.Release();
+                release.Wait();
+                throw new SocketException((int)SocketError.TryAgain);
+            }
+
+            if (name == "broken.example")
+            {
+                throw new SocketException((int)SocketError.TryAgain);
             }
 
             return Answers.TryGetValue(name, out var addresses) ? addresses : throw new SocketException((int)SocketError.HostNotFound);
         }
-    }
-}
 
-/// <summary>The real system resolver, on the one name every machine resolves to loopback without any network.</summary>
-public sealed class SystemResolverTests : IDisposable
-{
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
-
-    [Fact]
-    public async Task LocalhostResolvesToLoopbackAndGetsThePrivateExplanation()
-    {
-        await using var app = new RazorIpInfoFactory(upstream);
-        var client = app.CreateClient();
-
-        var page = await client.GetDocumentAsync("/?ip=localhost");
-        var api = await client.GetAsync("/api/ip-info/localhost");
-
-        Assert.Equal("localhost", page.CardAddress());
-        Assert.Contains("This is a private address", page.Card().TextContent, StringComparison.Ordinal);
-        var listed = page.QuerySelectorAll(".host-addresses a").Select(a => IPAddress.Parse(a.TextContent)).ToList();
-        Assert.NotEmpty(listed);
-        Assert.All(listed, address => Assert.True(IPAddress.IsLoopback(address), address.ToString()));
-        Assert.Equal((HttpStatusCode)422, api.StatusCode);
-        Assert.Empty(upstream.Requests);
+        public void Dispose() => release.Set();
     }
 }
