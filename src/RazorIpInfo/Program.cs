@@ -50,9 +50,10 @@ app.UseRootContentNegotiation();
 app.MapDefaultEndpoints(); // health probes and metrics: no per-client limits
 app.MapStaticAssets();
 
-// Every page and API endpoint, by one convention each: HEAD wherever GET works, and the per-client limits.
+// Every page and API endpoint, by one convention each: HEAD wherever GET works, and the per-client limits. The
+// pages are mapped on the app itself, where WithStaticAssets finds the asset manifest MapStaticAssets loaded.
+app.MapRazorPages().WithStaticAssets().AnswerHeadLikeGet().RequirePerClientLimits();
 var site = app.MapGroup("").AnswerHeadLikeGet().RequirePerClientLimits();
-site.MapRazorPages().WithStaticAssets();
 site.MapIpInfoApi();
 site.MapAsApi();
 site.MapTextEndpoints();

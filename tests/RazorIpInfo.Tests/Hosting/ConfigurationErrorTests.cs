@@ -59,6 +59,8 @@ public sealed partial class ConfigurationErrorTests(ConfigurationErrorTests.Runs
         ("HostNames:Timeout", "HostNames:Timeout=00:01:00"),
         ("HostNames:MaxAddresses", "HostNames:MaxAddresses=0"),
         ("HostNames:CacheDuration", "HostNames:CacheDuration=02:00:00"),
+        ("HostNames:NegativeCacheDuration", "HostNames:NegativeCacheDuration=-00:00:01"),
+        ("HostNames:MaxConcurrent", "HostNames:MaxConcurrent=0"),
         ("GeoDb:Directory", "GeoDb:Directory= "),
         ("GeoDb:MaxFileBytes", "GeoDb:MaxFileBytes=1"),
         ("Bulk:MaxAddresses", "Bulk:MaxAddresses=0"),

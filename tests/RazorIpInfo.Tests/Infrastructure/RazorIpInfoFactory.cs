@@ -31,6 +31,7 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
         // Tests that are not about inbound limits send many requests from one client.
         ["RateLimits:LookupsPerMinute"] = "100000",
         ["RateLimits:OwnCardPerMinute"] = "100000",
+        ["RateLimits:ConcurrentRequestsPerClient"] = "100000",
         // Only ip-api.com answers unless a test adds the offline database ("Lookup:Providers:1" = "mmdb").
         ["Lookup:Providers:0"] = "ip-api",
         ["GeoDb:Directory"] = GeoDbDirectory,
