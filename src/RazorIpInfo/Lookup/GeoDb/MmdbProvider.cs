@@ -21,7 +21,11 @@ public sealed partial class MmdbProvider : IIpInfoProvider
     private readonly TimeProvider time;
     private readonly ILogger<MmdbProvider> logger;
 
-    public MmdbProvider(IOptions<GeoDbOptions> options, IHostEnvironment environment, TimeProvider time, ILogger<MmdbProvider> logger)
+    public MmdbProvider(
+        IOptions<GeoDbOptions> options,
+        IHostEnvironment environment,
+        [FromKeyedServices(Caching.LookupCacheServiceCollectionExtensions.ClockKey)] TimeProvider time,
+        ILogger<MmdbProvider> logger)
     {
         Directory = DataFolder.Resolve(options.Value.Directory, environment.ContentRootPath);
         var maxBytes = options.Value.MaxFileBytes;
@@ -81,14 +85,15 @@ public sealed partial class MmdbProvider : IIpInfoProvider
         Address = address.ToString(),
         Country = CountryName(record.CountryCode!, language),
         CountryCode = record.CountryCode,
-        Region = record.State1,
-        City = record.City,
-        PostalCode = record.Postcode,
+        // A file is an upstream like any other: its strings pass the same gate as ip-api.com's.
+        Region = UpstreamText.Clean(record.State1),
+        City = UpstreamText.Clean(record.City),
+        PostalCode = UpstreamText.Clean(record.Postcode),
         // The file stores single-precision floats; rounding drops digits it never had (37.422 would
         // otherwise read 37.42200088500977), and four decimals are finer than a city-level guess.
         Latitude = record.Latitude is { } lat ? Math.Round(lat, 4) : null,
         Longitude = record.Longitude is { } lon ? Math.Round(lon, 4) : null,
-        TimeZone = record.TimeZone,
+        TimeZone = UpstreamText.Clean(record.TimeZone),
         Provider = ProviderName,
         FetchedAt = time.GetUtcNow(),
     };
