@@ -7,12 +7,9 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
 
 source "$repo/bench/lib.sh"
+use_scratch
 
 upstream_port=$(free_port); site_port=$(free_port)
 site="http://127.0.0.1:$site_port"

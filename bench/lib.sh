@@ -5,3 +5,8 @@ wait_for() { for _ in $(seq 1 150); do curl -sf -o /dev/null "$1" && return 0; s
 # CPU time (user + system, in clock ticks: getconf CLK_TCK) of a process and its children (nginx's workers).
 cpu_ticks() { local total=0 pid; for pid in "$1" $(pgrep -P "$1"); do
   total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done; echo "$total"; }
+# A scratch folder ($work) and the servers a script starts in the background ($pids), all gone when it exits.
+use_scratch() {
+  work=$(mktemp -d); pids=()
+  trap 'for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+}
