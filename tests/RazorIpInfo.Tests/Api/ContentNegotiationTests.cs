@@ -6,12 +6,8 @@ using WireMock.ResponseBuilders;
 
 namespace RazorIpInfo.Tests.Api;
 
-public sealed class ContentNegotiationTests : IDisposable
+public sealed class ContentNegotiationTests : EmulatedUpstreamTests
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
-
     public static TheoryData<string?, string?, string> Clients => new()
     {
         // User-Agent, Accept, media type of the answer
@@ -32,7 +28,7 @@ public sealed class ContentNegotiationTests : IDisposable
     [MemberData(nameof(Clients))]
     public async Task RootAnswersInTheFormTheClientAskedFor(string? userAgent, string? accept, string mediaType)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         using var request = Request("/", userAgent, accept);
 
         var response = await app.CreateClientFor("8.8.8.8").SendAsync(request);
@@ -46,7 +42,7 @@ public sealed class ContentNegotiationTests : IDisposable
     [Fact]
     public async Task CurlGetsJustTheAddressAndANewline()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         using var request = Request("/", "curl/8.5.0", "*/*");
 
         var response = await app.CreateClientFor("8.8.8.8").SendAsync(request);
@@ -57,7 +53,7 @@ public sealed class ContentNegotiationTests : IDisposable
     [Fact]
     public async Task JsonOnRootIsTheApisRecord()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         using var request = Request("/?ip=2001:4860:4860::8888", null, "application/json");
 
         var root = await (await app.CreateClient().SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
@@ -84,7 +80,7 @@ public sealed class ContentNegotiationTests : IDisposable
     [MemberData(nameof(Fields))]
     public async Task TextEndpointsAnswerOneValueAsALine(string url, string value)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClientFor("8.8.8.8").GetAsync(url);
 
@@ -101,8 +97,8 @@ public sealed class ContentNegotiationTests : IDisposable
     [InlineData("/city?ip=9.9.9.9", HttpStatusCode.BadGateway, "Lookup failed")]
     public async Task TextEndpointErrorsAreAShortLineWithTheRightStatus(string url, HttpStatusCode status, string line)
     {
-        upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(500));
-        await using var app = new RazorIpInfoFactory(upstream);
+        Upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(500));
+        await using var app = new RazorIpInfoFactory(Upstream);
         using var request = Request(url, "curl/8.5.0", "*/*");
 
         var response = await app.CreateClient().SendAsync(request);
@@ -114,8 +110,8 @@ public sealed class ContentNegotiationTests : IDisposable
     [Fact]
     public async Task SpentQuotaIsA503LineWithRetryAfterLikeTheJsonApi()
     {
-        upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(429).WithHeader("X-Rl", "0").WithHeader("X-Ttl", "42"));
-        await using var app = new RazorIpInfoFactory(upstream);
+        Upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(429).WithHeader("X-Rl", "0").WithHeader("X-Ttl", "42"));
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClient().GetAsync("/country?ip=9.9.9.9");
 
@@ -128,8 +124,8 @@ public sealed class ContentNegotiationTests : IDisposable
     public async Task SlowUpstreamIsA504Line()
     {
         // Well past the short attempt timeout, so the outcome does not depend on how busy the machine is.
-        upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(200).WithDelay(RazorIpInfoFactory.SlowAnswer));
-        await using var app = new RazorIpInfoFactory(upstream).WithShortTimeouts();
+        Upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(200).WithDelay(RazorIpInfoFactory.SlowAnswer));
+        await using var app = new RazorIpInfoFactory(Upstream).WithShortTimeouts();
         app.Settings["IpApi:MaxRetries"] = "0";
 
         var response = await app.CreateClient().GetAsync("/country?ip=9.9.9.9");
@@ -145,7 +141,7 @@ public sealed class ContentNegotiationTests : IDisposable
     [InlineData("/ip?ip=::ffff:9.9.9.9", "8.8.8.8", "9.9.9.9")]
     public async Task APublicAddressIsItsOwnAnswerEvenWhileTheUpstreamIsDown(string url, string visitor, string line)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         app.Settings["IpApi:BaseUrl"] = IpApiEmulator.ClosedPortUrl();
         var client = app.CreateClientFor(visitor);
         using var request = Request(url, "curl/8.5.0", "*/*");
@@ -158,7 +154,7 @@ public sealed class ContentNegotiationTests : IDisposable
     [Fact]
     public async Task TextEndpointsShareThePagesRateLimit()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         app.Settings["RateLimits:LookupsPerMinute"] = "1";
         var client = app.CreateClientFor("8.8.8.8");
 

@@ -6,16 +6,12 @@ using WireMock.ResponseBuilders;
 
 namespace RazorIpInfo.Tests.Api;
 
-public sealed class IpInfoApiTests : IDisposable
+public sealed class IpInfoApiTests : EmulatedUpstreamTests
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
-
     [Fact]
     public async Task AddressLookupReturnsTheRecordAsCamelCaseJson()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClient().GetAsync("/api/ip-info/8.8.8.8");
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -35,18 +31,18 @@ public sealed class IpInfoApiTests : IDisposable
     [Fact]
     public async Task CallerLookupUsesTheAddressTheTrustedProxyReports()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var json = await app.CreateClientFor("2001:4860:4860::8888").GetFromJsonAsync<JsonElement>("/api/ip-info");
 
         Assert.Equal("2001:4860:4860::8888", json.GetProperty("address").GetString());
-        Assert.Equal(1, upstream.RequestsFor("2001:4860:4860::8888"));
+        Assert.Equal(1, Upstream.RequestsFor("2001:4860:4860::8888"));
     }
 
     [Fact]
     public async Task CallerOnTheLocalNetworkGetsTheServersPublicAddress()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var json = await app.CreateClientFor("127.0.0.1").GetFromJsonAsync<JsonElement>("/api/ip-info");
 
@@ -68,8 +64,8 @@ public sealed class IpInfoApiTests : IDisposable
     [MemberData(nameof(UpstreamOutcomes))]
     public async Task EveryUpstreamOutcomeBecomesAProblemDetailsStatus(string address, IResponseBuilder answer, HttpStatusCode expected, string title)
     {
-        upstream.Respond(address, answer);
-        await using var app = new RazorIpInfoFactory(upstream);
+        Upstream.Respond(address, answer);
+        await using var app = new RazorIpInfoFactory(Upstream);
         if (expected == HttpStatusCode.GatewayTimeout)
         {
             app.WithShortTimeouts();
@@ -96,7 +92,7 @@ public sealed class IpInfoApiTests : IDisposable
     [InlineData("2001:db8::1", "Reserved address")]
     public async Task NonPublicAddressesAre422WithoutAnUpstreamCall(string address, string title)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClient().GetAsync("/api/ip-info/" + address);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -104,13 +100,13 @@ public sealed class IpInfoApiTests : IDisposable
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal(title, problem.GetProperty("title").GetString());
         Assert.Contains(address, problem.GetProperty("detail").GetString()!, StringComparison.Ordinal);
-        Assert.Empty(upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     [Fact]
     public async Task OpenApiDocumentDescribesBothEndpoints()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var document = await app.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
 

@@ -4,16 +4,12 @@ using RazorIpInfo.Tests.Infrastructure;
 namespace RazorIpInfo.Tests.DualStack;
 
 /// <summary>Without the DualStack settings nothing changes: no row, no /family, the usual policy.</summary>
-public sealed class DualStackOffTests : IDisposable
+public sealed class DualStackOffTests : EmulatedUpstreamTests
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
-
     [Fact]
     public async Task WithoutTheHostsThePageHasNoAddressesRowNoFamilyPageAndTheUsualPolicy()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         var client = app.CreateClientFor("8.8.8.8");
 
         var response = await client.GetAsync("/");

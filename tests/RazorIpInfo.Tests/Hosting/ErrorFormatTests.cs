@@ -10,13 +10,9 @@ namespace RazorIpInfo.Tests.Hosting;
 /// Every error comes in the form the client wants, by one decision: a browser gets the page, curl a line
 /// it can print, a JSON client ProblemDetails. The lookup provider here throws, for the 500 rows.
 /// </summary>
-public sealed class ErrorFormatTests : IDisposable
+public sealed class ErrorFormatTests : EmulatedUpstreamTests
 {
     private const string Browser = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0";
-
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
 
     public static TheoryData<string, string, string, HttpStatusCode, string, string> Errors => new()
     {
@@ -36,7 +32,7 @@ public sealed class ErrorFormatTests : IDisposable
     [MemberData(nameof(Errors))]
     public async Task EachClientGetsTheErrorInItsOwnForm(string url, string agent, string accept, HttpStatusCode status, string mediaType, string body)
     {
-        await using var app = new RazorIpInfoFactory(upstream).WithWebHostBuilder(web => web.ConfigureTestServices(services =>
+        await using var app = new RazorIpInfoFactory(Upstream).WithWebHostBuilder(web => web.ConfigureTestServices(services =>
             services.AddTransient<IIpInfoProvider, CrashingProvider>()));
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.TryAddWithoutValidation("User-Agent", agent);

@@ -13,14 +13,10 @@ namespace RazorIpInfo.Tests.Lookup;
 /// is compared is the mapping and the enrichment, not one cache entry read twice.
 /// </summary>
 [Collection(GeoDbTestGroup.Name)]
-public sealed class OneLookupPathTests : IDisposable
+public sealed class OneLookupPathTests : EmulatedUpstreamTests
 {
     // In the network data extract (Lookup/Networks/Fixture): 1.1.1.0/24 and 1.0.0.0/24, both AS13335.
     private static readonly string[] Addresses = ["1.1.1.1", "1.0.0.1"];
-
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
 
     [Fact]
     public async Task ABatchRecordIsTheSingleRecordWhenIpApiAnswers()
@@ -28,7 +24,7 @@ public sealed class OneLookupPathTests : IDisposable
         foreach (var address in Addresses)
         {
             // The same answer from both endpoints, without an AS, so that the network data must fill it in.
-            upstream.Answer(address, new { status = "success", query = address, country = "Australia", countryCode = "AU", city = "Brisbane" });
+            Upstream.Answer(address, new { status = "success", query = address, country = "Australia", countryCode = "AU", city = "Brisbane" });
         }
 
         await AssertBatchEqualsSingleAsync(provider: "ip-api", expectedProvider: "ip-api.com");
@@ -65,7 +61,7 @@ public sealed class OneLookupPathTests : IDisposable
 
     private RazorIpInfoFactory Site(string provider)
     {
-        var site = new RazorIpInfoFactory(upstream);
+        var site = new RazorIpInfoFactory(Upstream);
         site.UseFakeTime();
         site.Settings["Lookup:Providers:0"] = provider;
         return site;

@@ -8,19 +8,15 @@ namespace RazorIpInfo.Tests.Lookup;
 
 /// <summary>ip-api.com first, the offline database when it cannot answer — through the real site.</summary>
 [Collection(GeoDbTestGroup.Name)]
-public sealed class ProviderChainTests : IDisposable
+public sealed class ProviderChainTests : EmulatedUpstreamTests
 {
     // Not among the emulator's addresses, so each test decides what the upstream says about it.
     private const string Address = "8.8.4.4";
 
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
-
     private RazorIpInfoFactory SiteWithOfflineFallback()
     {
         GeoDbFiles.Require();
-        var app = new RazorIpInfoFactory(upstream);
+        var app = new RazorIpInfoFactory(Upstream);
         app.Settings["Lookup:Providers:1"] = "mmdb";
         return app;
     }
@@ -41,13 +37,13 @@ public sealed class ProviderChainTests : IDisposable
             case "too slow":
                 // Well past the short attempt timeout, so the outcome does not depend on how busy the machine is.
                 app.WithShortTimeouts();
-                upstream.Respond(Address, Response.Create().WithBodyAsJson(IpApiEmulator.Samples.GoogleDnsV4).WithDelay(RazorIpInfoFactory.SlowAnswer));
+                Upstream.Respond(Address, Response.Create().WithBodyAsJson(IpApiEmulator.Samples.GoogleDnsV4).WithDelay(RazorIpInfoFactory.SlowAnswer));
                 break;
             case "quota exhausted":
-                upstream.Respond(Address, Response.Create().WithStatusCode(429).WithHeader("X-Rl", "0").WithHeader("X-Ttl", "42"));
+                Upstream.Respond(Address, Response.Create().WithStatusCode(429).WithHeader("X-Rl", "0").WithHeader("X-Ttl", "42"));
                 break;
             default:
-                upstream.Respond(Address, Response.Create().WithStatusCode(500));
+                Upstream.Respond(Address, Response.Create().WithStatusCode(500));
                 break;
         }
 
@@ -70,7 +66,7 @@ public sealed class ProviderChainTests : IDisposable
     [InlineData("invalid query", "That is not an IP address")]
     public async Task UpstreamRefusalIsTheAnswerAndIsNotAskedElsewhere(string message, string shown)
     {
-        upstream.Answer(Address, IpApiEmulator.Samples.Fail(message, Address));
+        Upstream.Answer(Address, IpApiEmulator.Samples.Fail(message, Address));
         await using var app = SiteWithOfflineFallback();
 
         var page = await app.CreateClient().GetDocumentAsync("/?ip=" + Address);
@@ -97,7 +93,7 @@ public sealed class ProviderChainTests : IDisposable
     public async Task ProvidersAreAskedInTheConfiguredOrder()
     {
         GeoDbFiles.Require();
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         app.Settings["Lookup:Providers:0"] = "mmdb";
         app.Settings["Lookup:Providers:1"] = "ip-api";
 
@@ -105,7 +101,7 @@ public sealed class ProviderChainTests : IDisposable
 
         Assert.Equal("United States (US)", page.Facts()["Country"]);
         Assert.Contains("Data from DB-IP", page.Card().QuerySelector(".provenance")!.TextContent, StringComparison.Ordinal);
-        Assert.Empty(upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     [GeoDbFact]

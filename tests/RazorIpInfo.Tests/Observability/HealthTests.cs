@@ -5,32 +5,28 @@ using RazorIpInfo.Tests.Infrastructure;
 
 namespace RazorIpInfo.Tests.Observability;
 
-public sealed class HealthTests : IDisposable
+public sealed class HealthTests : EmulatedUpstreamTests
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
-
     [Theory]
     [InlineData("/healthz")]
     [InlineData("/readyz")]
     public async Task HealthEndpointsAnswerHealthyInJson(string url)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClient().GetAsync(url);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", body.GetProperty("status").GetString());
-        Assert.Empty(upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     [Fact]
     public async Task ReadinessReportsRedisDegradedWhileItIsDownAndHealthyWhenItIsBack()
     {
         using var redis = RedisServer.Start();
-        await using var app = new RazorIpInfoFactory(upstream) { Redis = redis.ConnectionString };
+        await using var app = new RazorIpInfoFactory(Upstream) { Redis = redis.ConnectionString };
         var client = app.CreateClient();
 
         var before = await client.GetFromJsonAsync<JsonElement>("/readyz");

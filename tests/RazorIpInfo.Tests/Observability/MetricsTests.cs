@@ -8,18 +8,14 @@ using WireMock.ResponseBuilders;
 
 namespace RazorIpInfo.Tests.Observability;
 
-public sealed class MetricsTests : IDisposable
+public sealed class MetricsTests : EmulatedUpstreamTests
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
-
     [Fact]
     public async Task MetricsEndpointAnswersPrometheusTextWithTheSitesCounters()
     {
-        upstream.Respond("8.8.8.8", Response.Create()
+        Upstream.Respond("8.8.8.8", Response.Create()
             .WithBodyAsJson(IpApiEmulator.Samples.GoogleDnsV4).WithHeader("X-Rl", "44").WithHeader("X-Ttl", "60"));
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         var client = app.CreateClient();
         await client.GetAsync("/api/ip-info/8.8.8.8");
 
@@ -38,7 +34,7 @@ public sealed class MetricsTests : IDisposable
     [Fact]
     public async Task MetricsEndpointCarriesTheRuntimesMemoryAndJitFigures()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         var client = app.CreateClient();
 
         var body = await client.GetStringAsync("/metrics");
@@ -52,7 +48,7 @@ public sealed class MetricsTests : IDisposable
     [Fact]
     public async Task ALookupMovesTheLookupCounterAndOnlyTheFirstReachesTheUpstream()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         var client = app.CreateClient();
         var meters = app.Services.GetRequiredService<IMeterFactory>();
         using var lookups = new MetricCollector<long>(meters, LookupMetrics.MeterName, "razoripinfo.lookups");
@@ -71,7 +67,7 @@ public sealed class MetricsTests : IDisposable
     [Fact]
     public async Task MetricsEndpointIsNotRateLimited()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         app.Settings["RateLimits:LookupsPerMinute"] = "1";
         app.Settings["RateLimits:OwnCardPerMinute"] = "1";
         var client = app.CreateClient();

@@ -8,12 +8,8 @@ using WireMock.ResponseBuilders;
 
 namespace RazorIpInfo.Tests.Pages;
 
-public sealed class BulkPageTests : IDisposable
+public sealed class BulkPageTests : EmulatedUpstreamTests
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
-
     /// <summary>What a browser does: loads the form (which sets the antiforgery cookie) and posts it back with the token.</summary>
     internal static async Task<HttpResponseMessage> PostFormAsync(
         HttpClient client, string text, (string Name, byte[] Content)? file = null, string handler = "", bool htmx = false)
@@ -50,7 +46,7 @@ public sealed class BulkPageTests : IDisposable
     [Fact]
     public async Task TheFormPostsWithAnAntiforgeryTokenAndWorksWithoutJavaScript()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         var page = await app.CreateClient().GetDocumentAsync("/bulk");
         var form = page.QuerySelector("form#bulk-form")!;
 
@@ -66,7 +62,7 @@ public sealed class BulkPageTests : IDisposable
     [Fact]
     public async Task APastedLogExcerptGivesASummaryAndATableInTheOrderGivenFromOneBatchCall()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         const string log = """
             8.8.8.8 - - [25/Nov/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 512
             [2001:4860:4860::8888]:443 - - [25/Nov/2026:09:00:01 +0000] "GET /a HTTP/1.1" 404 0
@@ -89,14 +85,14 @@ public sealed class BulkPageTests : IDisposable
         Assert.Equal("Not an IP address.", page.QuerySelector(".bulk-row-invalid .bulk-reason")!.TextContent);
         Assert.Contains("ip-api.com", page.QuerySelectorAll("#bulk-table tbody tr")[0].TextContent, StringComparison.Ordinal);
         Assert.NotEmpty(page.QuerySelectorAll("#bulk-map svg.map circle"));
-        Assert.Equal(1, upstream.BatchRequests);
-        Assert.Equal(["8.8.8.8", "2001:4860:4860::8888"], upstream.BatchedAddresses);
+        Assert.Equal(1, Upstream.BatchRequests);
+        Assert.Equal(["8.8.8.8", "2001:4860:4860::8888"], Upstream.BatchedAddresses);
     }
 
     [Fact]
     public async Task AddressesInAChosenTextFileAreLookedUpWithThePastedOnes()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await PostFormAsync(app.CreateClient(), "8.8.8.8", ("addresses.txt", Encoding.UTF8.GetBytes("1.1.1.1\r\n9.9.9.9\r\n")));
         var page = await Html.ParseAsync(response);
@@ -107,14 +103,14 @@ public sealed class BulkPageTests : IDisposable
     [Fact]
     public async Task APostWithoutTheAntiforgeryTokenIsRefused()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         var client = app.CreateClient();
         await client.GetAsync("/bulk");
 
         var response = await client.PostAsync("/bulk", new FormUrlEncodedContent([new("text", "8.8.8.8")]));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Empty(upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     public static TheoryData<string, HttpStatusCode, string> BadInputs => new()
@@ -129,7 +125,7 @@ public sealed class BulkPageTests : IDisposable
     [Fact]
     public async Task AHugeTokenIsEchoedOnceInTheFieldAndOnlyItsStartInTheResult()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         // 800 KB shaped like a mistyped address, so it earns an "invalid" row; it was echoed three times (a 2.4 MB answer).
         var token = string.Concat(Enumerable.Repeat("1.2.", 200_000)) + "3";
 
@@ -148,46 +144,46 @@ public sealed class BulkPageTests : IDisposable
     [MemberData(nameof(BadInputs))]
     public async Task BadInputIsExplainedOnThePageAndNothingReachesTheUpstream(string text, HttpStatusCode status, string message)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await PostFormAsync(app.CreateClient(), text);
         var page = await Html.ParseAsync(response);
 
         Assert.Equal(status, response.StatusCode);
         Assert.Equal(message, page.QuerySelector("#bulk-error")!.TextContent);
-        Assert.Empty(upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     [Fact]
     public async Task AFileOverTheLimitIsExplainedAndNotRead()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await PostFormAsync(app.CreateClient(), "", ("big.log", Encoding.UTF8.GetBytes(new string('x', 1024 * 1024 + 1))));
         var page = await Html.ParseAsync(response);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("That is more than 1 MB of text. Send a shorter excerpt or split the file.", page.QuerySelector("#bulk-error")!.TextContent);
-        Assert.Empty(upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     [Fact]
     public async Task ARequestFarOverTheLimitIsRefusedWith413BeforeItIsRead()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await PostFormAsync(app.CreateClient(), "", ("huge.log", new byte[5 * 1024 * 1024]));
         var page = await Html.ParseAsync(response);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("What you sent is larger than this site accepts. Send a shorter list or a smaller file.", page.QuerySelector("section p")!.TextContent);
-        Assert.Empty(upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     [Fact]
     public async Task WithHtmxOnlyTheResultRegionComesBackAndAlwaysAs200()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         var client = app.CreateClient();
 
         var found = await PostFormAsync(client, "8.8.8.8", htmx: true);
@@ -207,8 +203,8 @@ public sealed class BulkPageTests : IDisposable
     [Fact]
     public async Task TheCsvDownloadIsAnAttachmentOfTheSameResultSafeForSpreadsheetsAndCostsNoUpstreamCall()
     {
-        upstream.Answer("9.9.9.9", new { status = "success", query = "9.9.9.9", country = "Switzerland", countryCode = "CH", org = "=HYPERLINK(\"http://evil.example\",\"x\")" });
-        await using var app = new RazorIpInfoFactory(upstream);
+        Upstream.Answer("9.9.9.9", new { status = "success", query = "9.9.9.9", country = "Switzerland", countryCode = "CH", org = "=HYPERLINK(\"http://evil.example\",\"x\")" });
+        await using var app = new RazorIpInfoFactory(Upstream);
         var client = app.CreateClient();
         var page = await Html.ParseAsync(await PostFormAsync(client, "9.9.9.9 8.8.8.8 10.0.0.1 nonsense 999.9.9.9"));
         var download = page.QuerySelector("form.bulk-download")!;
@@ -230,13 +226,13 @@ public sealed class BulkPageTests : IDisposable
         Assert.Contains(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",", csv[1], StringComparison.Ordinal);
         Assert.StartsWith("10.0.0.1,10.0.0.1,private,", csv[3], StringComparison.Ordinal);
         Assert.StartsWith("999.9.9.9,,invalid,", csv[4], StringComparison.Ordinal);
-        Assert.Equal(1, upstream.BatchRequests);
+        Assert.Equal(1, Upstream.BatchRequests);
     }
 
     [Fact]
     public async Task TheJsonDownloadHasTheApisShape()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         var client = app.CreateClient();
         var download = (await Html.ParseAsync(await PostFormAsync(client, "8.8.8.8 192.168.0.1"))).QuerySelector("form.bulk-download")!;
 
@@ -257,7 +253,7 @@ public sealed class BulkPageTests : IDisposable
     [Fact]
     public async Task ThePageIsInTheVisitorsLanguageAndSoAreCountryNames()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         var client = app.CreateClient();
         client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("de-DE");
         var address = BatchApiTests.PublicAddresses(3).First(a => a.Sum(c => c) % 3 == 1);
@@ -272,7 +268,7 @@ public sealed class BulkPageTests : IDisposable
     [Fact]
     public async Task ThePageCarryingTheTokenIsNeverCompressedOverHttps()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         var client = app.CreateClientFor("8.8.8.8");
         client.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
         client.DefaultRequestHeaders.AcceptEncoding.ParseAdd("br");

@@ -6,12 +6,8 @@ using RazorIpInfo.Tests.Infrastructure;
 namespace RazorIpInfo.Tests.Pages;
 
 /// <summary>The card fragment htmx swaps in, and the page that must stay whole without it.</summary>
-public sealed class CardFragmentTests : IDisposable
+public sealed class CardFragmentTests : EmulatedUpstreamTests
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
-
     private static HttpRequestMessage HtmxGet(string url, bool historyRestore = false)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -46,7 +42,7 @@ public sealed class CardFragmentTests : IDisposable
     [Fact]
     public async Task HtmxLookupGetsTheCardAloneAndThePageUrlForTheAddressBar()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClient().SendAsync(HtmxGet("/?handler=Card&ip=8.8.8.8"));
         var fragment = await Html.ParseAsync(response);
@@ -63,7 +59,7 @@ public sealed class CardFragmentTests : IDisposable
     [Fact]
     public async Task PushedUrlIsTheNormalisedAddress()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClient().SendAsync(HtmxGet("/?handler=Card&ip=" + Uri.EscapeDataString(" ::ffff:8.8.8.8 ")));
 
@@ -73,7 +69,7 @@ public sealed class CardFragmentTests : IDisposable
     [Fact]
     public async Task HtmxLookupOfTheOwnAddressPushesTheStartPage()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClientFor("8.8.8.8").SendAsync(HtmxGet("/?handler=Card&ip="));
 
@@ -84,7 +80,7 @@ public sealed class CardFragmentTests : IDisposable
     [Fact]
     public async Task HtmxRefreshGetsTheCardAloneAndStaysOnItsPage()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClient().SendAsync(HtmxGet("/?handler=Card&ip=8.8.8.8&refresh=1"));
         var fragment = await Html.ParseAsync(response);
@@ -99,7 +95,7 @@ public sealed class CardFragmentTests : IDisposable
     [Fact]
     public async Task HtmxLookupOfABadAddressSwapsInTheErrorCardAndTheFieldError()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClient().SendAsync(HtmxGet("/?handler=Card&ip=999.1.1.1"));
         var fragment = await Html.ParseAsync(response);
@@ -113,13 +109,13 @@ public sealed class CardFragmentTests : IDisposable
         Assert.Contains("ip-error", field.QuerySelector("#ip")!.GetAttribute("aria-describedby")!, StringComparison.Ordinal);
         Assert.Equal("That is not an IP address.", field.QuerySelector("#ip-error")!.TextContent.Trim());
         Assert.Equal("/?ip=999.1.1.1", Assert.Single(response.Headers.GetValues("HX-Push-Url")));
-        Assert.Empty(upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     [Fact]
     public async Task HtmxLookupOfAGoodAddressClearsTheFieldError()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var fragment = await Html.ParseAsync(await app.CreateClient().SendAsync(HtmxGet("/?handler=Card&ip=8.8.8.8")));
 
@@ -132,7 +128,7 @@ public sealed class CardFragmentTests : IDisposable
     [Fact]
     public async Task HtmxLookupWithTheUpstreamDownSwapsInTheErrorCard()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         app.Settings["IpApi:BaseUrl"] = IpApiEmulator.ClosedPortUrl();
 
         var response = await app.CreateClient().SendAsync(HtmxGet("/?handler=Card&ip=8.8.8.8"));
@@ -146,7 +142,7 @@ public sealed class CardFragmentTests : IDisposable
     [Fact]
     public async Task HistoryRestoreRequestGetsTheFullPage()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClient().SendAsync(HtmxGet("/?handler=Card&ip=8.8.8.8", historyRestore: true));
         var page = await Html.ParseAsync(response);
@@ -160,7 +156,7 @@ public sealed class CardFragmentTests : IDisposable
     [Fact]
     public async Task CardUrlOpenedWithoutHtmxIsTheFullPage()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClient().GetAsync("/?handler=Card&ip=999.1.1.1");
         var page = await Html.ParseAsync(response);
@@ -174,7 +170,7 @@ public sealed class CardFragmentTests : IDisposable
     [Fact]
     public async Task PushedUrlsAreFullPagesShowingTheSameCard()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         var client = app.CreateClient();
 
         var fragmentResponse = await client.SendAsync(HtmxGet("/?handler=Card&ip=2001:4860:4860::8888"));
@@ -188,7 +184,7 @@ public sealed class CardFragmentTests : IDisposable
     [Fact]
     public async Task PageHasNoInlineScriptOrStyleAndLoadsHtmxFromItsOwnOriginWithItsIntegrity()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         var client = app.CreateClient();
 
         var page = await client.GetDocumentAsync("/?ip=8.8.8.8");

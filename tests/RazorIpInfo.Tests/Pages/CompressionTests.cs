@@ -4,18 +4,14 @@ using RazorIpInfo.Tests.Infrastructure;
 
 namespace RazorIpInfo.Tests.Pages;
 
-public sealed class CompressionTests : IDisposable
+public sealed class CompressionTests : EmulatedUpstreamTests
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
-
     [Theory]
     [InlineData("gzip")]
     [InlineData("br")]
     public async Task PageIsSentCompressedToBrowsersThatAskAndStillShowsTheCard(string encoding)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         var client = app.CreateClientFor("8.8.8.8");
         client.DefaultRequestHeaders.Add("Accept-Encoding", encoding);
 
@@ -34,7 +30,7 @@ public sealed class CompressionTests : IDisposable
     [Fact]
     public async Task PageIsSentPlainToClientsThatDoNotAsk()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClientFor("8.8.8.8").GetAsync("/");
         var page = await Html.ParseAsync(response);

@@ -8,20 +8,16 @@ using WireMock.ResponseBuilders;
 
 namespace RazorIpInfo.Tests.Pages;
 
-public sealed class IndexPageTests : IDisposable
+public sealed class IndexPageTests : EmulatedUpstreamTests
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
-
     [Theory]
     [InlineData("/?ip=9.9.9.9")]
     [InlineData("/")]
     public async Task OnACacheMissTheHeadIsSentBeforeTheUpstreamAnswers(string url)
     {
         var slow = TimeSpan.FromSeconds(3);
-        upstream.Respond("9.9.9.9", Response.Create().WithBodyAsJson(IpApiEmulator.Samples.Anywhere("9.9.9.9")).WithDelay(slow));
-        await using var app = new RazorIpInfoFactory(upstream);
+        Upstream.Respond("9.9.9.9", Response.Create().WithBodyAsJson(IpApiEmulator.Samples.Anywhere("9.9.9.9")).WithDelay(slow));
+        await using var app = new RazorIpInfoFactory(Upstream);
         // Far from the 3 s answer: a busy run once stretched it past the usual 5 s attempt timeout, and the
         // card showed the timeout instead. What is tested is when the head leaves, not how long we wait.
         app.Settings["IpApi:AttemptTimeout"] = "00:00:20";
@@ -57,7 +53,7 @@ public sealed class IndexPageTests : IDisposable
     [Fact]
     public async Task FirstResponseAlreadyHoldsTheVisitorsCard()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClientFor("8.8.8.8").GetAsync("/");
         var page = await Html.ParseAsync(response);
@@ -83,7 +79,7 @@ public sealed class IndexPageTests : IDisposable
     [Fact]
     public async Task LocalTimeIsTheTimeAtTheAddressesTimeZone()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var page = await app.CreateClient().GetDocumentAsync("/?ip=8.8.8.8");
 
@@ -97,21 +93,21 @@ public sealed class IndexPageTests : IDisposable
     [Fact]
     public async Task VisitorOnTheLocalNetworkSeesTheServersPublicAddress()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var page = await app.CreateClientFor("192.168.1.20").GetDocumentAsync("/");
 
         Assert.Equal(IpApiEmulator.ServerAddress, page.CardAddress());
         Assert.Equal("London", page.Facts()["City"]);
         Assert.Contains("local network", page.Card().QuerySelector(".note")!.TextContent, StringComparison.Ordinal);
-        Assert.Equal(1, upstream.RequestsFor(null));
-        Assert.Equal(0, upstream.RequestsFor("192.168.1.20"));
+        Assert.Equal(1, Upstream.RequestsFor(null));
+        Assert.Equal(0, Upstream.RequestsFor("192.168.1.20"));
     }
 
     [Fact]
     public async Task LookupFormRendersTheEnteredAddressesCard()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var page = await app.CreateClientFor("8.8.8.8").GetDocumentAsync("/?ip=2001:4860:4860::8888");
 
@@ -124,7 +120,7 @@ public sealed class IndexPageTests : IDisposable
     [Fact]
     public async Task InvalidAddressIsA400WithAMessageNextToTheFieldAndNoUpstreamCall()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClient().GetAsync("/?ip=999.1.1.1");
         var page = await Html.ParseAsync(response);
@@ -135,7 +131,7 @@ public sealed class IndexPageTests : IDisposable
         Assert.Contains("ip-error", field.GetAttribute("aria-describedby")!, StringComparison.Ordinal);
         Assert.Equal("That is not an IP address.", page.QuerySelector("#ip-error")!.TextContent.Trim());
         Assert.Equal("That is not an IP address", page.CardTitle());
-        Assert.Empty(upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     [Theory]
@@ -146,7 +142,7 @@ public sealed class IndexPageTests : IDisposable
     [InlineData("ff02::1", "reserved")]
     public async Task NonPublicAddressIsExplainedWithoutAnUpstreamCall(string address, string explanation)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClient().GetAsync("/?ip=" + Uri.EscapeDataString(address));
         var page = await Html.ParseAsync(response);
@@ -154,7 +150,7 @@ public sealed class IndexPageTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(address, page.CardAddress());
         Assert.Contains(explanation, page.Card().TextContent, StringComparison.Ordinal);
-        Assert.Empty(upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     public static TheoryData<string, int, string> UpstreamFailures => new()
@@ -171,7 +167,7 @@ public sealed class IndexPageTests : IDisposable
     [MemberData(nameof(UpstreamFailures))]
     public async Task UpstreamFailureStillRendersThePageWithAnErrorCardAndARetryLink(string failure, int status, string title)
     {
-        upstream.Respond("9.9.9.9", failure switch
+        Upstream.Respond("9.9.9.9", failure switch
         {
             "malformed JSON" => Response.Create().WithStatusCode(status).WithBody("{\"status\":\"success\",\"query\":"),
             "oversized JSON" => Response.Create().WithStatusCode(status).WithBody(
@@ -181,7 +177,7 @@ public sealed class IndexPageTests : IDisposable
             "unexpected fail message" => Response.Create().WithStatusCode(status).WithBodyAsJson(IpApiEmulator.Samples.Fail("SSL unavailable", "9.9.9.9")),
             _ => Response.Create().WithStatusCode(status),
         });
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         if (failure == "too slow")
         {
             app.WithShortTimeouts();
@@ -202,7 +198,7 @@ public sealed class IndexPageTests : IDisposable
     [Fact]
     public async Task UnreachableUpstreamSaysSoAndWhatToDoInTheCardAndInOneLogLine()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         app.Settings["IpApi:BaseUrl"] = IpApiEmulator.ClosedPortUrl();
 
         var response = await app.CreateClient().GetAsync("/?ip=8.8.8.8");
@@ -225,8 +221,8 @@ public sealed class IndexPageTests : IDisposable
     public async Task UpstreamTextContainingHtmlIsShownAsText()
     {
         const string hostileIsp = "<script>alert('x')</script><img src=x onerror=alert(1)>Evil ISP";
-        upstream.Answer("9.9.9.9", new { status = "success", query = "9.9.9.9", isp = hostileIsp, city = "<b>Town</b>" });
-        await using var app = new RazorIpInfoFactory(upstream);
+        Upstream.Answer("9.9.9.9", new { status = "success", query = "9.9.9.9", isp = hostileIsp, city = "<b>Town</b>" });
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var page = await app.CreateClient().GetDocumentAsync("/?ip=9.9.9.9");
 
@@ -238,8 +234,8 @@ public sealed class IndexPageTests : IDisposable
     [Fact]
     public async Task FieldsTheProviderDoesNotKnowAreLeftOut()
     {
-        upstream.Answer("9.9.9.9", new { status = "success", query = "9.9.9.9", country = "Switzerland", countryCode = "CH" });
-        await using var app = new RazorIpInfoFactory(upstream);
+        Upstream.Answer("9.9.9.9", new { status = "success", query = "9.9.9.9", country = "Switzerland", countryCode = "CH" });
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var page = await app.CreateClient().GetDocumentAsync("/?ip=9.9.9.9");
 

@@ -4,12 +4,8 @@ using RazorIpInfo.Tests.Infrastructure;
 
 namespace RazorIpInfo.Tests.Personalisation;
 
-public sealed class LanguageTests : IDisposable
+public sealed class LanguageTests : EmulatedUpstreamTests
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
-
     public static TheoryData<string?, string> AcceptLanguages => new()
     {
         // Accept-Language, the language chosen (and asked of the upstream)
@@ -39,7 +35,7 @@ public sealed class LanguageTests : IDisposable
     [MemberData(nameof(AcceptLanguages))]
     public async Task AcceptLanguagePicksOneOfTheUpstreamsLanguages(string? acceptLanguage, string language)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/?ip=8.8.8.8");
         if (acceptLanguage is not null)
         {
@@ -52,26 +48,26 @@ public sealed class LanguageTests : IDisposable
         Assert.Equal(language, page.DocumentElement.GetAttribute("lang"));
         Assert.Equal([language], response.Content.Headers.ContentLanguage);
         Assert.Contains("Accept-Language", response.Headers.Vary);
-        Assert.Equal(language, upstream.Requests[^1].RequestMessage!.Query!["lang"].Single());
+        Assert.Equal(language, Upstream.Requests[^1].RequestMessage!.Query!["lang"].Single());
     }
 
     [Fact]
     public async Task CultureInTheQueryStringOverridesAcceptLanguage()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/?ip=8.8.8.8&culture=ja");
         request.Headers.Add("Accept-Language", "de");
 
         var page = await Html.ParseAsync(await app.CreateClient().SendAsync(request));
 
         Assert.Equal("ja", page.DocumentElement.GetAttribute("lang"));
-        Assert.Equal("ja", upstream.Requests[^1].RequestMessage!.Query!["lang"].Single());
+        Assert.Equal("ja", Upstream.Requests[^1].RequestMessage!.Query!["lang"].Single());
     }
 
     [Fact]
     public async Task SwitcherLinkRemembersTheLanguageAndReturnsToThePage()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         client.DefaultRequestHeaders.Add("Accept-Language", "de");
 
@@ -93,7 +89,7 @@ public sealed class LanguageTests : IDisposable
     [InlineData("/language/fr", "/")]
     public async Task SwitcherOnlyReturnsToThisSite(string url, string location)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         var response = await client.GetAsync(url);
@@ -105,7 +101,7 @@ public sealed class LanguageTests : IDisposable
     [Fact]
     public async Task SwitcherRefusesALanguageWeDoNotHave()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClient().GetAsync("/language/nl");
 
@@ -115,7 +111,7 @@ public sealed class LanguageTests : IDisposable
     [Fact]
     public async Task SwitcherOffersEveryLanguageAsAPlainLink()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var page = await app.CreateClient().GetDocumentAsync("/?ip=8.8.8.8");
 
@@ -126,12 +122,12 @@ public sealed class LanguageTests : IDisposable
     [Fact]
     public async Task TextEndpointsAskTheUpstreamInTheChosenLanguage()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/country?ip=8.8.8.8");
         request.Headers.Add("Accept-Language", "ru");
 
         await app.CreateClient().SendAsync(request);
 
-        Assert.Equal("ru", upstream.Requests[^1].RequestMessage!.Query!["lang"].Single());
+        Assert.Equal("ru", Upstream.Requests[^1].RequestMessage!.Query!["lang"].Single());
     }
 }

@@ -3,16 +3,12 @@ using RazorIpInfo.Tests.Infrastructure;
 
 namespace RazorIpInfo.Tests.Personalisation;
 
-public sealed class LocalisedPageTests : IDisposable
+public sealed class LocalisedPageTests : EmulatedUpstreamTests
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
-
     [Fact]
     public async Task GermanVisitorSeesGermanLabelsAndTheUpstreamIsAskedInGerman()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/?ip=8.8.8.8");
         request.Headers.Add("Accept-Language", "de");
 
@@ -25,7 +21,7 @@ public sealed class LocalisedPageTests : IDisposable
         Assert.Contains("Ortszeit", facts.Keys);
         Assert.Equal("Wie lautet meine IP?", page.QuerySelector("h1")!.TextContent.Trim());
         Assert.Equal("Nachschlagen", page.QuerySelector("form.lookup button")!.TextContent.Trim());
-        Assert.Equal("de", upstream.Requests[^1].RequestMessage!.Query!["lang"].Single());
+        Assert.Equal("de", Upstream.Requests[^1].RequestMessage!.Query!["lang"].Single());
     }
 
     public static TheoryData<string, string> Coordinates => new()
@@ -40,7 +36,7 @@ public sealed class LocalisedPageTests : IDisposable
     [MemberData(nameof(Coordinates))]
     public async Task CoordinatesAreWrittenTheCulturesWay(string language, string coordinates)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var page = await app.CreateClient().GetDocumentAsync("/?ip=8.8.8.8&culture=" + language);
 
@@ -53,7 +49,7 @@ public sealed class LocalisedPageTests : IDisposable
     [InlineData("ru")]
     public async Task LocalTimeIsWrittenTheCulturesWay(string language)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var page = await app.CreateClient().GetDocumentAsync("/?ip=8.8.8.8&culture=" + language);
 
@@ -66,7 +62,7 @@ public sealed class LocalisedPageTests : IDisposable
     [Fact]
     public async Task TranslatedTextIsSentAsUtf8RatherThanNumericEntities()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         // The raw markup on purpose: a parser would hide whether "Страна" travelled as text or as &#x421;….
         var html = await app.CreateClient().GetStringAsync("/?ip=8.8.8.8&culture=ru");
@@ -77,7 +73,7 @@ public sealed class LocalisedPageTests : IDisposable
     [Fact]
     public async Task ErrorPageSpeaksTheVisitorsLanguage()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/no-such-page");
         request.Headers.Add("Accept-Language", "fr");
 
@@ -97,7 +93,7 @@ public sealed class LocalisedPageTests : IDisposable
     [InlineData("zh-CN")]
     public async Task NoEnglishLabelIsLeftOnTheTranslatedPage(string language)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         var english = (await app.CreateClient().GetDocumentAsync("/?ip=8.8.8.8&culture=en")).Facts().Keys
             .Where(label => label is not ("AS" or "ISP" or "Organisation" or "Region"));
 

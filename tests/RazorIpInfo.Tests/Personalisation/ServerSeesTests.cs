@@ -3,16 +3,12 @@ using RazorIpInfo.Tests.Infrastructure;
 
 namespace RazorIpInfo.Tests.Personalisation;
 
-public sealed class ServerSeesTests : IDisposable
+public sealed class ServerSeesTests : EmulatedUpstreamTests
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
-
     [Fact]
     public async Task PanelShowsTheRequestAsTheServerReadIt()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/?ip=8.8.8.8");
         request.Headers.TryAddWithoutValidation("User-Agent", "Mozilla/5.0 TestBrowser/1.0");
         request.Headers.TryAddWithoutValidation("Accept-Language", "de-AT,de; q=0.9");
@@ -29,7 +25,7 @@ public sealed class ServerSeesTests : IDisposable
     [Fact]
     public async Task PanelShowsTheForwardedChainAsInterpreted()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         app.Settings["ForwardedHeaders:KnownNetworks:0"] = "10.0.0.0/8";
         app.Settings["ForwardedHeaders:ForwardLimit"] = "5";
 
@@ -48,7 +44,7 @@ public sealed class ServerSeesTests : IDisposable
     [Fact]
     public async Task ForwardedHeaderFromAnUntrustedPeerIsShownAsIgnored()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var context = await app.Server.SendAsync(c => TrustedProxyTests.Get(c, "/", "9.9.9.9",
             ("X-Forwarded-For", "8.8.8.8"), ("Accept", "text/html")));
@@ -63,7 +59,7 @@ public sealed class ServerSeesTests : IDisposable
     public async Task HostileUserAgentIsShownAsText()
     {
         const string hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>";
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/?ip=8.8.8.8");
         request.Headers.TryAddWithoutValidation("User-Agent", hostile);
 
@@ -76,7 +72,7 @@ public sealed class ServerSeesTests : IDisposable
     [Fact]
     public async Task CookiesAndCredentialsAreNeverShown()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/?ip=8.8.8.8");
         request.Headers.TryAddWithoutValidation("Cookie", "session=cookie-secret-value");
         request.Headers.TryAddWithoutValidation("Authorization", "Bearer authorization-secret-value");

@@ -9,12 +9,8 @@ namespace RazorIpInfo.Tests.Personalisation;
 /// aspnetcore's ForwardedHeadersMiddleware tests: the peer is set on the connection, and the upstream
 /// emulator's request log says which address was actually looked up (null: the server's own).
 /// </summary>
-public sealed class TrustedProxyTests : IDisposable
+public sealed class TrustedProxyTests : EmulatedUpstreamTests
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
-
     public static TheoryData<string, string, string, string?> Chains => new()
     {
         // peer, X-Forwarded-For, extra settings (key=value;...), address looked up
@@ -66,7 +62,7 @@ public sealed class TrustedProxyTests : IDisposable
 
         await app.Server.SendAsync(context => Get(context, "/api/ip-info", "127.0.0.1", ("X-Forwarded-For", "8.8.8.8")));
 
-        Assert.Equal(IpApiEmulator.PathFor(null), Assert.Single(upstream.Requests).RequestMessage!.Path);
+        Assert.Equal(IpApiEmulator.PathFor(null), Assert.Single(Upstream.Requests).RequestMessage!.Path);
     }
 
     // A bad proxy setting stops start-up: see Observability/ConfigurationErrorTests, which starts the site as an operator does.
@@ -74,13 +70,13 @@ public sealed class TrustedProxyTests : IDisposable
     // All, not Single: under load a slow first attempt may be retried, which is not what this is about.
     private void AssertOnlyLookedUp(string? address)
     {
-        Assert.NotEmpty(upstream.Requests);
-        Assert.All(upstream.Requests, request => Assert.Equal(IpApiEmulator.PathFor(address), request.RequestMessage!.Path));
+        Assert.NotEmpty(Upstream.Requests);
+        Assert.All(Upstream.Requests, request => Assert.Equal(IpApiEmulator.PathFor(address), request.RequestMessage!.Path));
     }
 
     private RazorIpInfoFactory Configured(string settings)
     {
-        var app = new RazorIpInfoFactory(upstream);
+        var app = new RazorIpInfoFactory(Upstream);
         foreach (var pair in settings.Split(';', StringSplitOptions.RemoveEmptyEntries))
         {
             var (key, value) = (pair[..pair.IndexOf('=', StringComparison.Ordinal)], pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..]);

@@ -10,20 +10,16 @@ namespace RazorIpInfo.Tests.Protection;
 /// antiforgery token (/bulk's form, its result, the result's htmx fragment) goes out uncompressed to a
 /// client that asks for Brotli or gzip, over plain HTTP as over HTTPS; the card beside it still is compressed.
 /// </summary>
-public sealed class BreachTests : IDisposable
+public sealed class BreachTests : EmulatedUpstreamTests
 {
     private const string TokenField = "__RequestVerificationToken";
-
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
 
     [Theory]
     [InlineData("http")]
     [InlineData("https")]
     public async Task NoResponseCarryingAnAntiforgeryTokenIsCompressedWhateverTheScheme(string scheme)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri($"{scheme}://localhost") });
         client.DefaultRequestHeaders.AcceptEncoding.ParseAdd("br, gzip");
         client.DefaultRequestHeaders.Accept.ParseAdd("text/html");

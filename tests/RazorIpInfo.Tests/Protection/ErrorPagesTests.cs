@@ -8,18 +8,14 @@ using RazorIpInfo.Tests.Infrastructure;
 
 namespace RazorIpInfo.Tests.Protection;
 
-public sealed class ErrorPagesTests : IDisposable
+public sealed class ErrorPagesTests : EmulatedUpstreamTests
 {
     private const string InternalDetail = "connection string Server=db;Password=hunter2";
-
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
 
     [Fact]
     public async Task UnknownPageGetsAFriendlyNotFoundPage()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClient().GetAsync("/no-such-page");
         var page = await Html.ParseAsync(response);
@@ -32,7 +28,7 @@ public sealed class ErrorPagesTests : IDisposable
     [Fact]
     public async Task UnknownApiPathGetsProblemDetails()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClient().GetAsync("/api/no-such-thing");
 
@@ -70,7 +66,7 @@ public sealed class ErrorPagesTests : IDisposable
     }
 
     private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> CrashingApp() =>
-        new RazorIpInfoFactory(upstream).WithWebHostBuilder(web => web.ConfigureTestServices(services =>
+        new RazorIpInfoFactory(Upstream).WithWebHostBuilder(web => web.ConfigureTestServices(services =>
             services.AddTransient<IIpInfoProvider, CrashingProvider>()));
 
     private sealed class CrashingProvider : IIpInfoProvider

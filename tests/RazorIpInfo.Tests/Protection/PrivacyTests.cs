@@ -11,19 +11,15 @@ using RazorIpInfo.Tests.Infrastructure;
 namespace RazorIpInfo.Tests.Protection;
 
 /// <summary>What the site keeps to itself: visitors' addresses stay out of its logs and out of shared caches.</summary>
-public sealed class PrivacyTests : IDisposable
+public sealed class PrivacyTests : EmulatedUpstreamTests
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
-
     [Fact]
     public async Task AtDefaultLogLevelsNoLineCarriesAVisitorsOrALookedUpAddress()
     {
         // Lookups that succeed, fail upstream (the emulator knows nothing of 9.9.9.9: a 404 is logged) and time
         // out, as the visitor's own card and as chosen addresses, on every surface.
-        upstream.Respond("9.9.9.9", WireMock.ResponseBuilders.Response.Create().WithStatusCode(500));
-        await using var app = new RazorIpInfoFactory(upstream).WithShortTimeouts();
+        Upstream.Respond("9.9.9.9", WireMock.ResponseBuilders.Response.Create().WithStatusCode(500));
+        await using var app = new RazorIpInfoFactory(Upstream).WithShortTimeouts();
         await using var site = app.WithWebHostBuilder(builder => builder.ConfigureServices(services =>
             // The levels a deployment runs with: appsettings.json's, not the test factory's Trace.
             services.AddOptions<LoggerFilterOptions>().PostConfigure<IConfiguration>((filters, configuration) =>
@@ -69,7 +65,7 @@ public sealed class PrivacyTests : IDisposable
     [InlineData("/country?ip=8.8.8.8")]
     public async Task PerVisitorAnswersAreForThatVisitorsBrowserOnly(string url)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         using var client = app.CreateClientFor("8.8.8.8");
         client.DefaultRequestHeaders.Add("HX-Request", "true");
 
@@ -83,7 +79,7 @@ public sealed class PrivacyTests : IDisposable
     [Fact]
     public async Task OneHostRotatingThroughItsIpv6NetworkSharesOneAllowance()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         app.Settings["RateLimits:LookupsPerMinute"] = "2";
 
         var statuses = new List<HttpStatusCode>();
@@ -113,7 +109,7 @@ public sealed class PrivacyTests : IDisposable
     [Fact]
     public async Task ReadinessSaysNoUpstreamCallWasMadeRatherThanClaimingItIsReachable()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         using var client = app.CreateClient();
 
         var before = await UpstreamCheckAsync(client);

@@ -5,12 +5,8 @@ using RazorIpInfo.Tests.Infrastructure;
 
 namespace RazorIpInfo.Tests.Protection;
 
-public sealed class RateLimitTests : IDisposable
+public sealed class RateLimitTests : EmulatedUpstreamTests
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
-
     [Fact]
     public async Task TooManyLookupsGetAFriendlyPageWithRetryAfter()
     {
@@ -128,7 +124,7 @@ public sealed class RateLimitTests : IDisposable
 
     private RazorIpInfoFactory LimitedApp(int lookups, int ownCard = 100)
     {
-        var app = new RazorIpInfoFactory(upstream);
+        var app = new RazorIpInfoFactory(Upstream);
         app.Settings["RateLimits:LookupsPerMinute"] = lookups.ToString(System.Globalization.CultureInfo.InvariantCulture);
         app.Settings["RateLimits:OwnCardPerMinute"] = ownCard.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return app;

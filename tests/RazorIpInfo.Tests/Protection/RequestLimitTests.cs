@@ -23,12 +23,8 @@ namespace RazorIpInfo.Tests.Protection;
 /// the documented upload, log privacy that depended on the working directory, HEAD refused; and issue 29's
 /// bulk list refused by default. One row per defect.
 /// </summary>
-public sealed class RequestLimitTests : IDisposable
+public sealed class RequestLimitTests : EmulatedUpstreamTests
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
-
     /// <summary>
     /// What the hostile client sends (almost all of a 1 MB body at once, then a byte at a time), and how it is cut
     /// off. The API answers 408. A form's read, cancelled, aborts the connection (ASP.NET Core's FormFeature does
@@ -106,7 +102,7 @@ public sealed class RequestLimitTests : IDisposable
     [InlineData("json")]
     public async Task DownloadingABulkResultWithDefaultLimitsIsNotChargedAgain(string format)
     {
-        await using var app = new RazorIpInfoFactory(upstream).WithDefaultLimits();
+        await using var app = new RazorIpInfoFactory(Upstream).WithDefaultLimits();
         var client = app.CreateClientFor("198.51.100.21");
         var result = await Html.ParseAsync(await BulkPageTests.PostFormAsync(client, string.Join(' ', BatchApiTests.PublicAddresses(16))));
         var download = result.QuerySelector("form.bulk-download")!;
@@ -124,7 +120,7 @@ public sealed class RequestLimitTests : IDisposable
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.All(responses, r => Assert.Equal("attachment", r.Content.Headers.ContentDisposition!.DispositionType));
-        Assert.Equal(1, upstream.BatchRequests);
+        Assert.Equal(1, Upstream.BatchRequests);
     }
 
     [Fact]
@@ -132,7 +128,7 @@ public sealed class RequestLimitTests : IDisposable
     {
         // Issue 29: a 39-address list got "at most 30 a minute". With ip-api.com alone, the 30 the allowance
         // covers are answered and the rest say the budget is spent; nothing is refused whole.
-        await using var app = new RazorIpInfoFactory(upstream).WithDefaultLimits();
+        await using var app = new RazorIpInfoFactory(Upstream).WithDefaultLimits();
         var asked = BatchApiTests.PublicAddresses(39, seed: 7);
 
         var response = await app.CreateClientFor("198.51.100.22").PostAsJsonAsync("/api/ip-info/batch", asked);
@@ -148,8 +144,8 @@ public sealed class RequestLimitTests : IDisposable
     public async Task WithDefaultLimitsAThousandAddressesAreAllAnsweredTheAllowanceByTheUpstreamTheRestOffline()
     {
         // Issue 29's "bulk that works by default", with the upstream's batch budget spent midway by another client.
-        upstream.LimitBatches(limit: 2, TimeSpan.FromMinutes(1));
-        await using var app = new RazorIpInfoFactory(upstream).WithDefaultLimits();
+        Upstream.LimitBatches(limit: 2, TimeSpan.FromMinutes(1));
+        await using var app = new RazorIpInfoFactory(Upstream).WithDefaultLimits();
         app.Settings["Lookup:Providers:1"] = "mmdb";
         (await app.CreateClientFor("198.51.100.30").PostAsJsonAsync("/api/ip-info/batch", BatchApiTests.PublicAddresses(20, seed: 8))).Dispose();
         var asked = BatchApiTests.PublicAddresses(1000, seed: 9);
@@ -166,8 +162,8 @@ public sealed class RequestLimitTests : IDisposable
         // The batch budget is spent now: the cache answers the 30, the offline database all the others.
         Assert.Equal(asked, secondItems.Select(i => i.GetProperty("address").GetString()));
         Assert.Equal(30, secondItems.Count(i => i.GetProperty("provider").GetString() == "ip-api.com"));
-        Assert.Equal(2, upstream.BatchRequests);
-        Assert.Equal(0, upstream.BatchViolations);
+        Assert.Equal(2, Upstream.BatchRequests);
+        Assert.Equal(0, Upstream.BatchViolations);
     }
 
     [Theory]
@@ -241,7 +237,7 @@ public sealed class RequestLimitTests : IDisposable
             {
                 ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["IpApi__BaseUrl"] = upstream.Url,
+                ["IpApi__BaseUrl"] = Upstream.Url,
                 ["GeoDb__Directory"] = working.FullName,
                 ["Networks__Directory"] = working.FullName,
             },
@@ -300,7 +296,7 @@ public sealed class RequestLimitTests : IDisposable
 
     private RazorIpInfoFactory Site(params (string Key, string Value)[] settings)
     {
-        var app = new RazorIpInfoFactory(upstream);
+        var app = new RazorIpInfoFactory(Upstream);
         foreach (var (key, value) in settings)
         {
             app.Settings[key] = value;

@@ -2,12 +2,8 @@ using RazorIpInfo.Tests.Infrastructure;
 
 namespace RazorIpInfo.Tests.Protection;
 
-public sealed class SecurityHeadersTests : IDisposable
+public sealed class SecurityHeadersTests : EmulatedUpstreamTests
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
-
     [Theory]
     [InlineData("/")]
     [InlineData("/?ip=8.8.8.8")]
@@ -17,7 +13,7 @@ public sealed class SecurityHeadersTests : IDisposable
     [InlineData("/favicon.svg")]
     public async Task EveryResponseCarriesTheSecurityHeaders(string url)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClientFor("8.8.8.8").GetAsync(url);
 

@@ -3,22 +3,18 @@ using WireMock.ResponseBuilders;
 
 namespace RazorIpInfo.Tests.Lookup.IpApi;
 
-public sealed class IpApiClientTests : IDisposable
+public sealed class IpApiClientTests : EmulatedUpstreamTests
 {
     private const string Key = "pro-key-4f1c9e0d7b";
-
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
 
     [Fact]
     public async Task AsksForAnExplicitFieldListAndALanguage()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         await app.CreateClient().GetAsync("/?ip=8.8.8.8");
 
-        var query = upstream.Requests.Single().RequestMessage!.Query!;
+        var query = Upstream.Requests.Single().RequestMessage!.Query!;
         // WireMock splits a comma-separated value into its parts.
         var fields = query["fields"].SelectMany(v => v.Split(','));
         Assert.Superset(new HashSet<string> { "status", "message", "query", "country", "city", "isp", "as", "timezone" }, fields.ToHashSet());
@@ -29,8 +25,8 @@ public sealed class IpApiClientTests : IDisposable
     [Fact]
     public async Task QuotaExhaustedIsNotRetried()
     {
-        upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(429).WithHeader("X-Rl", "0").WithHeader("X-Ttl", "30"));
-        await using var app = new RazorIpInfoFactory(upstream);
+        Upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(429).WithHeader("X-Rl", "0").WithHeader("X-Ttl", "30"));
+        await using var app = new RazorIpInfoFactory(Upstream);
         // A cold emulator on a busy machine can take most of a second to answer; a timed-out attempt
         // would rightly be retried, which is not what this test is about.
         app.Settings["IpApi:AttemptTimeout"] = "00:00:05";
@@ -38,38 +34,38 @@ public sealed class IpApiClientTests : IDisposable
 
         await app.CreateClient().GetAsync("/?ip=9.9.9.9");
 
-        Assert.Equal(1, upstream.RequestsFor("9.9.9.9"));
+        Assert.Equal(1, Upstream.RequestsFor("9.9.9.9"));
     }
 
     [Fact]
     public async Task DefinitiveFailIsNotRetried()
     {
-        upstream.Answer("9.9.9.9", IpApiEmulator.Samples.Fail("reserved range", "9.9.9.9"));
-        await using var app = new RazorIpInfoFactory(upstream);
+        Upstream.Answer("9.9.9.9", IpApiEmulator.Samples.Fail("reserved range", "9.9.9.9"));
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         await app.CreateClient().GetAsync("/?ip=9.9.9.9");
 
-        Assert.Equal(1, upstream.RequestsFor("9.9.9.9"));
+        Assert.Equal(1, Upstream.RequestsFor("9.9.9.9"));
     }
 
     [Fact]
     public async Task ServerErrorIsRetriedBeforeGivingUp()
     {
-        upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(503));
-        await using var app = new RazorIpInfoFactory(upstream);
+        Upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(503));
+        await using var app = new RazorIpInfoFactory(Upstream);
 
         await app.CreateClient().GetAsync("/?ip=9.9.9.9");
 
-        Assert.Equal(3, upstream.RequestsFor("9.9.9.9"));
+        Assert.Equal(3, Upstream.RequestsFor("9.9.9.9"));
     }
 
     [Fact]
     public async Task KeyIsSentUpstreamButNeverShownOrLogged()
     {
-        upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(500));
-        await using var app = new RazorIpInfoFactory(upstream);
+        Upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(500));
+        await using var app = new RazorIpInfoFactory(Upstream);
         app.Settings["IpApi:Key"] = Key;
-        await using var unreachable = new RazorIpInfoFactory(upstream);
+        await using var unreachable = new RazorIpInfoFactory(Upstream);
         unreachable.Settings["IpApi:Key"] = Key;
         unreachable.Settings["IpApi:BaseUrl"] = IpApiEmulator.ClosedPortUrl();
 
@@ -82,8 +78,8 @@ public sealed class IpApiClientTests : IDisposable
             }
         }
 
-        Assert.NotEmpty(upstream.Requests);
-        Assert.All(upstream.Requests, r => Assert.Equal(Key, r.RequestMessage!.Query!["key"].Single()));
+        Assert.NotEmpty(Upstream.Requests);
+        Assert.All(Upstream.Requests, r => Assert.Equal(Key, r.RequestMessage!.Query!["key"].Single()));
         Assert.All(outputs, output => Assert.DoesNotContain(Key, output, StringComparison.Ordinal));
         var logs = app.Logs.GetSnapshot().Concat(unreachable.Logs.GetSnapshot()).ToList();
         // The failed calls were logged (so there was something to leak), by the client's own lines: the

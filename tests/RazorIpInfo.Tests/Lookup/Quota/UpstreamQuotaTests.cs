@@ -7,17 +7,13 @@ using WireMock.ResponseBuilders;
 
 namespace RazorIpInfo.Tests.Lookup.Quota;
 
-public sealed class UpstreamQuotaTests : IDisposable
+public sealed class UpstreamQuotaTests : EmulatedUpstreamTests
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-
-    public void Dispose() => upstream.Dispose();
-
     [Fact]
     public async Task NoUpstreamCallIsMadeOnceTheUpstreamSaysTheBudgetIsSpent()
     {
-        var quota = new QuotaEnforcingUpstream(upstream, limit: 10, TimeSpan.FromMinutes(1));
-        await using var app = Unlimited(new RazorIpInfoFactory(upstream));
+        var quota = new QuotaEnforcingUpstream(Upstream, limit: 10, TimeSpan.FromMinutes(1));
+        await using var app = Unlimited(new RazorIpInfoFactory(Upstream));
         var client = app.CreateClientFor("8.8.8.8");
 
         var responses = await Task.WhenAll(Enumerable.Range(1, 60).Chunk(6).Select(async chunk =>
@@ -42,8 +38,8 @@ public sealed class UpstreamQuotaTests : IDisposable
     [Fact]
     public async Task SpentBudgetIsA503WithRetryAfterInTheApiAndDegradesReadiness()
     {
-        _ = new QuotaEnforcingUpstream(upstream, limit: 2, TimeSpan.FromMinutes(1));
-        await using var app = Unlimited(new RazorIpInfoFactory(upstream));
+        _ = new QuotaEnforcingUpstream(Upstream, limit: 2, TimeSpan.FromMinutes(1));
+        await using var app = Unlimited(new RazorIpInfoFactory(Upstream));
         var client = app.CreateClientFor("8.8.8.8");
         await client.GetAsync("/api/ip-info/1.0.0.1");
         await client.GetAsync("/api/ip-info/1.0.0.2");
@@ -64,10 +60,10 @@ public sealed class UpstreamQuotaTests : IDisposable
         var addresses = Enumerable.Range(1, 11).Select(i => FormattableString.Invariant($"9.9.9.{i}")).ToList();
         foreach (var address in addresses)
         {
-            upstream.Respond(address, Response.Create().WithStatusCode(500));
+            Upstream.Respond(address, Response.Create().WithStatusCode(500));
         }
 
-        await using var app = new RazorIpInfoFactory(upstream);
+        await using var app = new RazorIpInfoFactory(Upstream);
         app.Settings["IpApi:MaxRetries"] = "0";
         var client = app.CreateClientFor("8.8.8.8");
 
@@ -76,7 +72,7 @@ public sealed class UpstreamQuotaTests : IDisposable
             await client.GetAsync("/api/ip-info/" + address);
         }
 
-        var callsWhenOpen = upstream.Requests.Count;
+        var callsWhenOpen = Upstream.Requests.Count;
         var answers = new List<HttpStatusCode>();
         foreach (var address in addresses[6..])
         {
@@ -85,7 +81,7 @@ public sealed class UpstreamQuotaTests : IDisposable
 
         var ready = await client.GetFromJsonAsync<JsonElement>("/readyz");
         Assert.InRange(callsWhenOpen, 5, 6);
-        Assert.Equal(callsWhenOpen, upstream.Requests.Count);
+        Assert.Equal(callsWhenOpen, Upstream.Requests.Count);
         Assert.All(answers, status => Assert.Equal(HttpStatusCode.BadGateway, status));
         Assert.Equal("Degraded", ready.GetProperty("status").GetString());
         Assert.Contains("circuit", ready.GetProperty("checks").GetProperty("upstream").GetProperty("description").GetString()!, StringComparison.Ordinal);
@@ -95,9 +91,9 @@ public sealed class UpstreamQuotaTests : IDisposable
     public async Task TwoInstancesSharingRedisNeverExceedTheUpstreamsBudget()
     {
         using var redis = RedisServer.Start();
-        var quota = new QuotaEnforcingUpstream(upstream, limit: 45, TimeSpan.FromMinutes(1));
-        await using var first = Unlimited(new RazorIpInfoFactory(upstream) { Redis = redis.ConnectionString });
-        await using var second = Unlimited(new RazorIpInfoFactory(upstream) { Redis = redis.ConnectionString });
+        var quota = new QuotaEnforcingUpstream(Upstream, limit: 45, TimeSpan.FromMinutes(1));
+        await using var first = Unlimited(new RazorIpInfoFactory(Upstream) { Redis = redis.ConnectionString });
+        await using var second = Unlimited(new RazorIpInfoFactory(Upstream) { Redis = redis.ConnectionString });
         var clients = new[] { first.CreateClientFor("8.8.8.8"), second.CreateClientFor("8.8.4.4") };
         // Until its Redis connection is up, an instance keeps its own budget, by design: a full run once made one
         // call too many, most likely from that.
