@@ -38,7 +38,14 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> text) : PageMode
             RequestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
         }
 
-        // htmx asked for a card (Refresh, a lookup): the error takes the card's place instead of a whole page.
+        // htmx asked for a lookup and was turned away: the visitor's card stays, and the reason goes beside the field.
+        if (Request.IsHtmx() && Request.Query.ContainsKey("ip") && !Request.Query.ContainsKey("refresh") && status < 500)
+        {
+            Response.Headers["HX-Reswap"] = "none";
+            return Partial("Shared/_LookupField", new LookupField(Request.Query["ip"], Explanation, OutOfBand: true));
+        }
+
+        // htmx asked for a card (Refresh): the error takes the card's place instead of a whole page.
         return Request.IsHtmx() ? Partial("Shared/_ErrorCard", this) : Page();
     }
 
