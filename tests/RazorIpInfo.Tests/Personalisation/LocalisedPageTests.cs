@@ -24,7 +24,7 @@ public sealed class LocalisedPageTests : IDisposable
         Assert.Equal("Hosting oder Rechenzentrum", facts["Netzwerk"]);
         Assert.Contains("Ortszeit", facts.Keys);
         Assert.Equal("Wie lautet meine IP?", page.QuerySelector("h1")!.TextContent.Trim());
-        Assert.Equal("Nachschlagen", page.QuerySelector("form.lookup button")!.TextContent.Trim());
+        Assert.Equal("Nachschlagen", page.QuerySelector("form.lookup button .when-idle")!.TextContent.Trim());
         Assert.Equal("de", upstream.Requests[^1].RequestMessage!.Query!["lang"].Single());
     }
 
@@ -83,7 +83,7 @@ public sealed class LocalisedPageTests : IDisposable
 
         var page = await Html.ParseAsync(await app.CreateClient().SendAsync(request));
 
-        Assert.Equal("Page introuvable", page.QuerySelector("h2")!.TextContent.Trim());
+        Assert.Equal("Page introuvable", page.QuerySelector("h1")!.TextContent.Trim());
         Assert.Equal("fr", page.DocumentElement.GetAttribute("lang"));
     }
 
