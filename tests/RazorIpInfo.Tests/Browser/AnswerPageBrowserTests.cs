@@ -45,6 +45,7 @@ public sealed class AnswerPageBrowserTests(BrowserSite site) : IClassFixture<Bro
     public async Task TheLongestIpv4AddressStaysOnOneLineInEveryLanguage(int width)
     {
         await using var tab = await site.OpenAsync(new Look(Dark: false, width));
+        site.Upstream.Answer("185.199.108.153", IpApiEmulator.Samples.Anywhere("185.199.108.153"));
 
         foreach (var culture in Cultures)
         {
@@ -71,6 +72,7 @@ public sealed class AnswerPageBrowserTests(BrowserSite site) : IClassFixture<Bro
     {
         const string address = "2001:4860:4860:1234:5678:9abc:def0:1234";
         await using var tab = await site.OpenAsync(new Look(Dark: true, width));
+        site.Upstream.Answer(address, IpApiEmulator.Samples.Anywhere(address));
 
         await tab.Page.GotoAsync("/?ip=" + address);
         await Expect(tab.CardAddress).ToHaveTextAsync(address);

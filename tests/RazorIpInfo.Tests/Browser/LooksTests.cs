@@ -108,6 +108,7 @@ public sealed class LooksTests(BrowserSite site) : IClassFixture<BrowserSite>
         await Expect(tab.CardAddress).ToHaveTextAsync("8.8.8.8");
         await CaptureAsync(tab, "full-page-lookup");
 
+        site.Upstream.Answer("2001:4860:4860:1234:5678:9abc:def0:1234", IpApiEmulator.Samples.Anywhere("2001:4860:4860:1234:5678:9abc:def0:1234"));
         await tab.Page.GotoAsync("/?ip=2001:4860:4860:1234:5678:9abc:def0:1234&culture=de");
         await Expect(tab.CardAddress).ToHaveTextAsync("2001:4860:4860:1234:5678:9abc:def0:1234");
         await CaptureAsync(tab, "long-ipv6-german");

@@ -85,6 +85,19 @@ public sealed class AnswerPageTests(SharedSite site) : IClassFixture<SharedSite>
         Assert.Equal("2001:<wbr>4860:<wbr>4860:<wbr>:<wbr>8888", headline.InnerHtml);
     }
 
+    [Theory]
+    [InlineData("185.199.108.153")]
+    [InlineData("2001:4860:4860:1234:5678:9abc:def0:1234")]
+    public async Task ALongAddressIsTheCardsHeadline(string address)
+    {
+        site.Upstream.Answer(address, IpApiEmulator.Samples.Anywhere(address));
+        var page = await site.Client.GetDocumentAsync("/?ip=" + Uri.EscapeDataString(address) + "&culture=de");
+
+        var headline = page.Card().QuerySelector("h2.address");
+        Assert.True(headline is not null, page.Card().TextContent);
+        Assert.Equal(address, headline.TextContent);
+    }
+
     [Fact]
     public async Task AnHtmxCardBringsOneShortStatusLineInsteadOfALiveCard()
     {
