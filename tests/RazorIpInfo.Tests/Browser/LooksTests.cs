@@ -120,6 +120,9 @@ public sealed class LooksTests(BrowserSite site) : IClassFixture<BrowserSite>
         await tab.Page.GotoAsync("/no-such-page");
         await Expect(tab.Page.Locator("h1")).ToHaveTextAsync("Page not found");
         await CaptureAsync(tab, "not-found");
+        // The browser reports the 404 itself in the console; that is the state, not a fault.
+        Assert.All(tab.ConsoleErrors, error => Assert.Contains("404", error, StringComparison.Ordinal));
+        tab.ConsoleErrors.Clear();
 
         await tab.Page.GotoAsync("/AS15169");
         await Expect(tab.Page.Locator("h1")).ToHaveTextAsync("AS15169");
