@@ -103,6 +103,20 @@ public static class AddressScope
         return Find(Ipv6, address) ?? (GlobalUnicast.Contains(address) ? AddressKind.Public : AddressKind.Reserved);
     }
 
+    // Documentation ranges (RFC 5737, RFC 3849, RFC 9637): Reserved like the rest, but the card can say what they are for.
+    private static readonly IPNetwork[] Documentation =
+    [
+        IPNetwork.Parse("192.0.2.0/24"), IPNetwork.Parse("198.51.100.0/24"), IPNetwork.Parse("203.0.113.0/24"),
+        IPNetwork.Parse("2001:db8::/32"), IPNetwork.Parse("3fff::/20"),
+    ];
+
+    /// <summary>True for the ranges set aside for examples in documentation.</summary>
+    public static bool IsDocumentation(IPAddress address)
+    {
+        var plain = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        return Documentation.Any(network => network.Contains(plain));
+    }
+
     /// <summary>True for addresses a visitor has when reaching us from inside a local network.</summary>
     public static bool IsLocalNetwork(AddressKind kind) =>
         kind is AddressKind.Loopback or AddressKind.Private or AddressKind.LinkLocal or AddressKind.SharedCgnat;

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Htmx;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using RazorIpInfo.Resources;
@@ -41,7 +43,16 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> text) : PageMode
             RequestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
         }
 
-        // htmx asked for a card (Refresh, a lookup): the error takes the card's place instead of a whole page.
+        // htmx asked for a lookup and was turned away: the visitor's card stays, and the reason goes beside the field.
+        // (A re-executed request's own query string is empty; the original one is kept on the feature.)
+        var query = QueryHelpers.ParseQuery(HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalQueryString);
+        if (Request.IsHtmx() && query.TryGetValue("ip", out var ip) && !query.ContainsKey("refresh") && status < 500)
+        {
+            Response.Headers["HX-Reswap"] = "none";
+            return Partial("Shared/_LookupField", new LookupField(ip.ToString(), Explanation, OutOfBand: true));
+        }
+
+        // htmx asked for a card (Refresh): the error takes the card's place instead of a whole page.
         return Request.IsHtmx() ? Partial("Shared/_ErrorCard", this) : Page();
     }
 

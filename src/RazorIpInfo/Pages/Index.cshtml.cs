@@ -7,6 +7,7 @@ using Microsoft.Net.Http.Headers;
 using RazorIpInfo.DualStack;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.HostNames;
+using RazorIpInfo.Personalisation;
 using RazorIpInfo.Pages.Card;
 using RazorIpInfo.Resources;
 
@@ -45,8 +46,36 @@ public sealed class IndexModel(
 
     public bool InvalidAddress => Card.Result is LookupResult.Refused { Reason: RefusalReason.InvalidAddress };
 
-    /// <summary>The address of the full page that shows this card, as a visitor would bookmark it.</summary>
-    public string PageUrl => string.IsNullOrWhiteSpace(Ip) ? "/" : "/?ip=" + Uri.EscapeDataString(normalisedQuery ?? Ip.Trim());
+    /// <summary>The address of the full page that shows this card, as a visitor would bookmark it (in the language it was asked in).</summary>
+    public string PageUrl
+    {
+        get
+        {
+            var query = string.IsNullOrWhiteSpace(Ip) ? "" : "ip=" + Uri.EscapeDataString(normalisedQuery ?? Ip.Trim());
+            if (Languages.ChosenInQuery(HttpContext) is { } culture)
+            {
+                query += (query.Length > 0 ? "&" : "") + Languages.CultureParameter + "=" + culture;
+            }
+
+            return query.Length > 0 ? "/?" + query : "/";
+        }
+    }
+
+    /// <summary>
+    /// What to say beside the field: a malformed address, or (for an htmx lookup, which then keeps the card
+    /// on screen) an unknown host name or a spent allowance.
+    /// </summary>
+    public string? FieldError { get; private set; }
+
+    public LookupField Field(bool outOfBand) => new(Ip, FieldError, outOfBand);
+
+    /// <summary>The status line's text when a card arrives: short, unlike the card it stands for.</summary>
+    public string StatusLine => Card.Result switch
+    {
+        LookupResult.Found { Info: var info } => CardFormat.StatusLine(info),
+        LookupResult.Refused => Card.Query ?? "",
+        _ => "",
+    };
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -69,6 +98,7 @@ public sealed class IndexModel(
         }
 
         Card = await loading;
+        FieldError = InvalidAddress ? text["Index.InvalidAddress"].Value : null;
         return InvalidAddress ? new PageResult { StatusCode = StatusCodes.Status400BadRequest }
             : Card.Host?.Outcome == HostNameOutcome.NotFound ? new PageResult { StatusCode = StatusCodes.Status404NotFound }
             : Page();
@@ -97,11 +127,23 @@ public sealed class IndexModel(
         }
 
         Card = await LoadCardAsync(cancellationToken);
-
-        // A lookup is a new page: the address bar shows the full page's URL, so reload, bookmarks and
-        // Back work. A refresh stays on the page it was pressed on.
-        if (!Refresh)
+        FieldError = Refresh ? null : Card switch
         {
+            { Result: LookupResult.Refused { Reason: RefusalReason.InvalidAddress } } => text["Index.InvalidAddress"].Value,
+            { Host: { Outcome: HostNameOutcome.NotFound } host } => text["Card.HostName.NotFound.Text", host.Name].Value,
+            { Result: LookupResult.QuotaExhausted { RetryAfter: var retryAfter } } => text["Card.Quota.Text", Math.Ceiling(retryAfter.TotalSeconds)].Value,
+            _ => null,
+        };
+
+        if (FieldError is not null)
+        {
+            // The visitor's card stays where it is and the error goes beside the field: nothing is pushed to history.
+            Response.Headers["HX-Reswap"] = "none";
+        }
+        else if (!Refresh)
+        {
+            // A lookup is a new page: the address bar shows the full page's URL, so reload, bookmarks and
+            // Back work. A refresh stays on the page it was pressed on.
             Response.Htmx(headers => headers.PushUrl(PageUrl));
         }
 

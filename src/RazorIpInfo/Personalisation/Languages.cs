@@ -78,7 +78,27 @@ public static class Languages
 
     /// <summary>The switcher's link for <paramref name="culture"/>, returning to the current page.</summary>
     public static string SwitchUrl(CultureInfo culture, HttpRequest request) =>
-        $"/language/{culture.Name}?returnUrl={Uri.EscapeDataString(request.Path + request.QueryString)}";
+        $"/language/{culture.Name}?returnUrl={Uri.EscapeDataString(request.Path + WithoutCulture(request))}";
+
+    /// <summary>The query string without <c>culture</c>, which would otherwise outrank the choice just made in the cookie.</summary>
+    private static QueryString WithoutCulture(HttpRequest request) =>
+        request.Query.ContainsKey(CultureParameter)
+            ? QueryString.Create(request.Query.Where(pair => !string.Equals(pair.Key, CultureParameter, StringComparison.OrdinalIgnoreCase)))
+            : request.QueryString;
+
+    /// <summary>The query-string parameter that chooses a language for one request (the framework's name for it).</summary>
+    public const string CultureParameter = "culture";
+
+    /// <summary>
+    /// The language when this request chose it with <c>?culture=</c>, else null: forms and htmx requests carry it
+    /// on, because nothing else would (a cookie or Accept-Language travels with every request by itself).
+    /// </summary>
+    public static string? ChosenInQuery(HttpContext context)
+    {
+        var feature = context.Features.Get<IRequestCultureFeature>();
+        var provider = feature?.Provider is SameLanguageProvider aliasing ? aliasing.Inner : feature?.Provider;
+        return provider is QueryStringRequestCultureProvider ? feature!.RequestCulture.UICulture.Name : null;
+    }
 
     /// <summary>
     /// Where the switch goes back to: a path on this site, re-encoded, since the query string arrives decoded

@@ -68,6 +68,9 @@ public sealed class BrowserSite : IAsyncLifetime
         // breaker's window opened it, and the next test's good address showed "The lookup failed". The
         // breaker has its own tests.
         factory.Settings["IpApi:CircuitMinimumThroughput"] = "10000";
+        // A class looks up dozens of addresses in eight languages (each its own upstream call) within a minute;
+        // ip-api.com's free allowance of 45 would turn the later ones into "slow down" cards.
+        factory.Settings["IpApi:RequestsPerMinute"] = "100000";
         // One factory, which builds the host: a derived one (WithWebHostBuilder) would build through this one
         // and lose its own settings.
         factory.ConfigureTestServices = services => services.AddTransient<IStartupFilter, ContentSecurityPolicyFilter>();

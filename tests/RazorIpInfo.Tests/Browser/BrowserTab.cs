@@ -1,3 +1,4 @@
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace RazorIpInfo.Tests.Browser;
@@ -96,8 +97,11 @@ public sealed class BrowserTab : IAsyncDisposable
 
     public ILocator Card => Page.Locator("#ip-card");
 
-    /// <summary>The polite live region around the card; it stays while the card is replaced.</summary>
-    public ILocator CardRegion => Page.Locator("[aria-live=polite]:has(> #ip-card)");
+    /// <summary>The region around the card; it stays while the card is replaced, and is busy meanwhile.</summary>
+    public ILocator CardRegion => Page.Locator("#card-region:has(> #ip-card)");
+
+    /// <summary>The one short line screen readers hear when a card arrives or the address is copied.</summary>
+    public ILocator Status => Page.Locator("#card-status[role=status]");
 
     public ILocator CardAddress => Page.Locator("#ip-card .address");
 
@@ -128,6 +132,27 @@ public sealed class BrowserTab : IAsyncDisposable
             // Hiding the caret injects a <style>, which the site's Content-Security-Policy refuses.
             Caret = ScreenshotCaret.Initial,
         });
+
+    /// <summary>Lets the page write to and read from the clipboard, as a person's click allows it to.</summary>
+    public Task GrantClipboardAsync() => context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+
+    private static int axeRuns;
+
+    /// <summary>How many times axe-core has checked a page in this test run.</summary>
+    public static int AxeRuns => axeRuns;
+
+    /// <summary>
+    /// Runs axe-core (every rule it runs by default, WCAG 2.2 A and AA among them) on the page as it is now, and
+    /// fails on any violation, whatever its impact, naming the rule and the elements.
+    /// </summary>
+    public async Task AssertAccessibleAsync(string state)
+    {
+        var result = await Page.RunAxe();
+        Interlocked.Increment(ref axeRuns);
+        var violations = result.Violations.Select(v =>
+            $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}");
+        Assert.True(result.Violations.Length == 0, $"{state}-{look}: axe-core found {result.Violations.Length} violation(s): {string.Join("; ", violations)}");
+    }
 
     public async ValueTask DisposeAsync() => await context.DisposeAsync();
 }

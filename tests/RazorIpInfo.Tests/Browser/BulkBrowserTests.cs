@@ -31,6 +31,7 @@ public sealed class BulkBrowserTests(BrowserSite site) : IClassFixture<BrowserSi
         await Expect(Rows(page).Nth(6)).ToContainTextAsync("192.168.1.20");
         Assert.Equal("/bulk", new Uri(page.Url).AbsolutePath);
         await tab.ScreenshotAsync("bulk-nojs");
+        await tab.AssertAccessibleAsync("bulk-nojs");
         Assert.Empty(tab.ConsoleErrors);
     }
 
@@ -83,6 +84,7 @@ public sealed class BulkBrowserTests(BrowserSite site) : IClassFixture<BrowserSi
 
         await page.GotoAsync("/bulk");
         await tab.ScreenshotAsync("bulk-empty");
+        await tab.AssertAccessibleAsync("bulk-empty");
         await page.Locator("#bulk-text").FillAsync(Log);
         await page.Locator("#bulk-submit").ClickAsync();
         await Expect(Rows(page)).ToHaveCountAsync(9, new() { Timeout = 20_000 });
@@ -90,12 +92,22 @@ public sealed class BulkBrowserTests(BrowserSite site) : IClassFixture<BrowserSi
 
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
         Assert.True(overflow <= 0, $"The page is {overflow}px wider than the window.");
+        if (width >= 1280)
+        {
+            // Every column readable without scrolling the table sideways.
+            var hidden = await page.EvalOnSelectorAsync<int>(".table-scroll", "box => box.scrollWidth - box.clientWidth");
+            Assert.True(hidden <= 0, $"The table is {hidden}px wider than its box: some columns are off to the side.");
+        }
+
         await tab.ScreenshotAsync("bulk-result");
+        await tab.AssertAccessibleAsync("bulk-result");
 
         await page.Locator("#bulk-text").FillAsync("nothing to see here");
         await page.Locator("#bulk-submit").ClickAsync();
         await Expect(page.Locator("#bulk-error")).ToBeVisibleAsync();
+        await Expect(page.Locator("#bulk-text")).ToHaveAccessibleDescriptionAsync(new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(await page.Locator("#bulk-error").InnerTextAsync())));
         await tab.ScreenshotAsync("bulk-error");
+        await tab.AssertAccessibleAsync("bulk-error");
         Assert.Empty(tab.ConsoleErrors);
     }
 }

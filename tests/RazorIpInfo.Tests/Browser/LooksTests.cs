@@ -30,6 +30,7 @@ public sealed class LooksTests(BrowserSite site) : IClassFixture<BrowserSite>
     {
         await AssertFitsTheWindowAsync(tab, state);
         await tab.ScreenshotAsync(state);
+        await tab.AssertAccessibleAsync(state);
     }
 
     [BrowserTheory]
@@ -40,9 +41,16 @@ public sealed class LooksTests(BrowserSite site) : IClassFixture<BrowserSite>
         await using var tab = await site.OpenAsync(look);
         var page = tab.Page;
 
+        await tab.GrantClipboardAsync();
         await page.GotoAsync("/");
         await Expect(tab.CardAddress).ToHaveTextAsync(IpApiEmulator.ServerAddress);
         await CaptureAsync(tab, "visitor");
+
+        // The skip link, shown when it has focus.
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.Locator(".skip-link")).ToBeFocusedAsync();
+        await CaptureAsync(tab, "skip-link");
+        await page.Keyboard.PressAsync("Enter");
 
         var release = new TaskCompletionSource();
         await page.RouteAsync(url => url.Contains("handler=Card", StringComparison.Ordinal), async route =>
@@ -62,6 +70,10 @@ public sealed class LooksTests(BrowserSite site) : IClassFixture<BrowserSite>
         await tab.Field.PressAsync("Enter");
         await Expect(tab.CardAddress).ToHaveTextAsync("2001:4860:4860::8888");
         await CaptureAsync(tab, "lookup-ipv6");
+
+        await page.Locator("#ip-card button.copy").ClickAsync();
+        await Expect(page.Locator("#ip-card button.copy")).ToHaveTextAsync("Copied");
+        await CaptureAsync(tab, "copied");
 
         await tab.Field.FillAsync("192.168.1.1");
         await tab.Field.PressAsync("Enter");
@@ -95,6 +107,26 @@ public sealed class LooksTests(BrowserSite site) : IClassFixture<BrowserSite>
         await tab.Page.GotoAsync("/?ip=8.8.8.8");
         await Expect(tab.CardAddress).ToHaveTextAsync("8.8.8.8");
         await CaptureAsync(tab, "full-page-lookup");
+
+        site.Upstream.Answer("2001:4860:4860:1234:5678:9abc:def0:1234", IpApiEmulator.Samples.Anywhere("2001:4860:4860:1234:5678:9abc:def0:1234"));
+        await tab.Page.GotoAsync("/?ip=2001:4860:4860:1234:5678:9abc:def0:1234&culture=de");
+        await Expect(tab.CardAddress).ToHaveTextAsync("2001:4860:4860:1234:5678:9abc:def0:1234");
+        await CaptureAsync(tab, "long-ipv6-german");
+
+        await tab.Page.GotoAsync("/?ip=100.64.1.2");
+        await Expect(tab.CardAddress).ToHaveTextAsync("100.64.1.2");
+        await CaptureAsync(tab, "cgnat");
+
+        await tab.Page.GotoAsync("/no-such-page");
+        await Expect(tab.Page.Locator("h1")).ToHaveTextAsync("Page not found");
+        await CaptureAsync(tab, "not-found");
+        // The browser reports the 404 itself in the console; that is the state, not a fault.
+        Assert.All(tab.ConsoleErrors, error => Assert.Contains("404", error, StringComparison.Ordinal));
+        tab.ConsoleErrors.Clear();
+
+        await tab.Page.GotoAsync("/AS15169");
+        await Expect(tab.Page.Locator("h1")).ToHaveTextAsync("AS15169");
+        await CaptureAsync(tab, "as-page");
         Assert.Empty(tab.ConsoleErrors);
     }
 
@@ -110,7 +142,13 @@ public sealed class LooksTests(BrowserSite site) : IClassFixture<BrowserSite>
         await Expect(tab.CardAddress).ToHaveTextAsync(IpApiEmulator.ServerAddress);
         await Expect(tab.RefreshButton).ToHaveAccessibleNameAsync("Refresh");
         await Expect(tab.Page.Locator("#request-error")).ToBeHiddenAsync();
+        await Expect(tab.Page.Locator("#ip-card button.copy")).ToBeHiddenAsync();
         await CaptureAsync(tab, "nojs-visitor");
+
+        // Without script there is no Copy button, and one tap on the address selects all of it.
+        await tab.CardAddress.ClickAsync();
+        Assert.Equal(IpApiEmulator.ServerAddress, await tab.Page.EvaluateAsync<string>("() => window.getSelection().toString()"));
+        await CaptureAsync(tab, "nojs-selected");
         Assert.Empty(tab.ConsoleErrors);
     }
 }

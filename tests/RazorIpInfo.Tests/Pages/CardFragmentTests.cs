@@ -26,8 +26,8 @@ public sealed class CardFragmentTests : EmulatedUpstreamTests
         Assert.Empty(document.QuerySelectorAll("header, footer, main, script, link, meta"));
         Assert.NotNull(document.QuerySelector("#ip-card"));
 
-        // The page's live region stays in place and announces the swapped card; a new one would not be heard.
-        Assert.Empty(document.QuerySelectorAll("[aria-live]"));
+        // No live region comes with the card: the page's status line stays in place and gets one short line.
+        Assert.Empty(document.QuerySelectorAll("[aria-live], [role=status]"));
     }
 
     private static void AssertIsFullPage(IDocument document)
@@ -35,7 +35,9 @@ public sealed class CardFragmentTests : EmulatedUpstreamTests
         Assert.NotNull(document.Doctype);
         Assert.NotNull(document.QuerySelector("head > title"));
         Assert.NotNull(document.QuerySelector("header.site-header"));
-        Assert.Equal("polite", document.QuerySelector("main #ip-card")!.ParentElement!.GetAttribute("aria-live"));
+        // One short status line is the live region, not the whole card.
+        Assert.Empty(document.QuerySelectorAll("[aria-live]"));
+        Assert.Equal("", document.QuerySelector("#card-status[role=status]")!.TextContent);
         Assert.NotNull(document.QuerySelector("main form.lookup"));
     }
 
@@ -93,22 +95,23 @@ public sealed class CardFragmentTests : EmulatedUpstreamTests
     }
 
     [Fact]
-    public async Task HtmxLookupOfABadAddressSwapsInTheErrorCardAndTheFieldError()
+    public async Task HtmxLookupOfABadAddressKeepsTheCardAndSwapsInTheFieldError()
     {
         await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClient().SendAsync(HtmxGet("/?handler=Card&ip=999.1.1.1"));
         var fragment = await Html.ParseAsync(response);
 
-        // 200, not the page's 400: htmx swaps only successful answers, and this one is the error card.
+        // 200, not the page's 400, so that htmx handles it; HX-Reswap keeps the visitor's card where it is.
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("That is not an IP address", fragment.CardTitle());
+        Assert.Equal("none", Assert.Single(response.Headers.GetValues("HX-Reswap")));
+        Assert.Null(fragment.QuerySelector("#ip-card"));
         var field = fragment.QuerySelector("#ip-field")!;
         Assert.Equal("true", field.GetAttribute("hx-swap-oob"));
         Assert.Equal("true", field.QuerySelector("#ip")!.GetAttribute("aria-invalid"));
         Assert.Contains("ip-error", field.QuerySelector("#ip")!.GetAttribute("aria-describedby")!, StringComparison.Ordinal);
         Assert.Equal("That is not an IP address.", field.QuerySelector("#ip-error")!.TextContent.Trim());
-        Assert.Equal("/?ip=999.1.1.1", Assert.Single(response.Headers.GetValues("HX-Push-Url")));
+        Assert.False(response.Headers.Contains("HX-Push-Url"));
         Assert.Empty(Upstream.Requests);
     }
 

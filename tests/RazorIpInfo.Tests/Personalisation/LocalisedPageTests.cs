@@ -20,7 +20,7 @@ public sealed class LocalisedPageTests : EmulatedUpstreamTests
         Assert.Equal("Hosting oder Rechenzentrum", facts["Netzwerk"]);
         Assert.Contains("Ortszeit", facts.Keys);
         Assert.Equal("Wie lautet meine IP?", page.QuerySelector("h1")!.TextContent.Trim());
-        Assert.Equal("Nachschlagen", page.QuerySelector("form.lookup button")!.TextContent.Trim());
+        Assert.Equal("Nachschlagen", page.QuerySelector("form.lookup button .when-idle")!.TextContent.Trim());
         Assert.Equal("de", Upstream.Requests[^1].RequestMessage!.Query!["lang"].Single());
     }
 
@@ -79,7 +79,7 @@ public sealed class LocalisedPageTests : EmulatedUpstreamTests
 
         var page = await Html.ParseAsync(await app.CreateClient().SendAsync(request));
 
-        Assert.Equal("Page introuvable", page.QuerySelector("h2")!.TextContent.Trim());
+        Assert.Equal("Page introuvable", page.QuerySelector("h1")!.TextContent.Trim());
         Assert.Equal("fr", page.DocumentElement.GetAttribute("lang"));
     }
 

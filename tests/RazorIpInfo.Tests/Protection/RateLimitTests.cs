@@ -62,7 +62,7 @@ public sealed class RateLimitTests : EmulatedUpstreamTests
     }
 
     [Fact]
-    public async Task HtmxLookupsThatAreLimitedGetAnErrorCardInTheCardsPlace()
+    public async Task HtmxLookupsThatAreLimitedKeepTheCardAndSayWhyBesideTheField()
     {
         await using var app = LimitedApp(lookups: 1);
         var client = app.CreateClientFor("8.8.8.8");
@@ -75,8 +75,13 @@ public sealed class RateLimitTests : EmulatedUpstreamTests
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.Null(fragment.Doctype);
         Assert.Empty(fragment.QuerySelectorAll("header, main, footer, title"));
-        Assert.Equal("Too many requests", fragment.CardTitle());
-        Assert.Contains("Please wait", fragment.Card().TextContent, StringComparison.Ordinal);
+        // htmx leaves the card alone (HX-Reswap: none) and swaps in the field with the reason, out of band.
+        Assert.Equal("none", Assert.Single(limited.Headers.GetValues("HX-Reswap")));
+        Assert.Null(fragment.QuerySelector("#ip-card"));
+        var field = fragment.QuerySelector("#ip-field[hx-swap-oob]")!;
+        Assert.Equal("8.8.8.8", field.QuerySelector("#ip")!.GetAttribute("value"));
+        Assert.Contains("ip-error", field.QuerySelector("#ip")!.GetAttribute("aria-describedby")!, StringComparison.Ordinal);
+        Assert.Contains("Please wait", field.QuerySelector("#ip-error")!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

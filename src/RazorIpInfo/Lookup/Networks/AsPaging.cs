@@ -26,6 +26,18 @@ public static class AsPaging
     public static IReadOnlyList<AsPrefix>? Page(AsSummary summary, int page) =>
         page < 1 || page > PageCount(summary) ? null : [.. summary.Prefixes.Skip((page - 1) * PageSize).Take(PageSize)];
 
+    /// <summary>How many addresses a prefix such as <c>8.8.8.0/24</c> holds, written as <see cref="Ipv6Count"/> writes counts.</summary>
+    public static string PrefixSize(string prefix, CultureInfo culture)
+    {
+        if (!System.Net.IPNetwork.TryParse(prefix, out var network))
+        {
+            return "";
+        }
+
+        var bits = network.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128;
+        return Ipv6Count(UInt128.One << (bits - network.PrefixLength), culture);
+    }
+
     /// <summary>IPv6 counts pass any readable number: beyond 2^53 they are shown as a power of two.</summary>
     public static string Ipv6Count(UInt128 count, CultureInfo culture) =>
         count < ((UInt128)1 << 53)

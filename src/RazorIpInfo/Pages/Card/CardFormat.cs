@@ -35,6 +35,45 @@ public static class CardFormat
         return time;
     }
 
+    /// <summary>
+    /// The address for the card's headline: an IPv4 address has no break opportunity at all, and an IPv6 one
+    /// only after a colon (a &lt;wbr&gt;), so a line never ends inside a group. The CSS turns off breaking anywhere.
+    /// </summary>
+    public static IHtmlContent AddressHeadline(string address)
+    {
+        var builder = new HtmlContentBuilder();
+        var groups = address.Split(':');
+        for (var i = 0; i < groups.Length; i++)
+        {
+            builder.Append(groups[i]);
+            if (i < groups.Length - 1)
+            {
+                builder.Append(":");
+                builder.AppendHtml("<wbr>");
+            }
+        }
+
+        return builder;
+    }
+
+    /// <summary>The resource key of the sentence that says why an address not on the internet has nothing to look up.</summary>
+    public static string RefusalTextKey(string? query, RefusalReason reason)
+    {
+        var kind = System.Net.IPAddress.TryParse(query, out var address) ? AddressScope.Classify(address) : (AddressKind?)null;
+        return kind switch
+        {
+            AddressKind.Loopback => "Card.Loopback",
+            AddressKind.SharedCgnat => "Card.Cgnat",
+            AddressKind.LinkLocal => "Card.LinkLocal",
+            AddressKind.Reserved when AddressScope.IsDocumentation(address!) => "Card.Documentation",
+            _ => reason == RefusalReason.PrivateRange ? "Card.Private" : "Card.Reserved",
+        };
+    }
+
+    /// <summary>The one short line a screen reader hears when a card arrives: the address and its place, or the card's title.</summary>
+    public static string StatusLine(IpInfo info) =>
+        Place(info) is { Length: > 0 } place ? $"{info.Address}: {place}" : info.Address;
+
     /// <summary>A link for use as a localised sentence's argument.</summary>
     public static IHtmlContent Link(string href, string label, string? rel = null)
     {

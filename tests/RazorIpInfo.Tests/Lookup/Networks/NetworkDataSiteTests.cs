@@ -88,12 +88,19 @@ public sealed class NetworkDataSiteTests(SharedSite site) : IClassFixture<Shared
         var first = await client.GetDocumentAsync("/AS64500");
         var second = await client.GetDocumentAsync("/AS64500?page=2");
 
-        Assert.Equal(100, first.QuerySelectorAll(".prefixes li").Length);
-        Assert.Equal("/AS64500?page=2", first.QuerySelector(".pager a[rel='next']")?.GetAttribute("href"));
-        Assert.Equal(50, second.QuerySelectorAll(".prefixes li").Length);
+        Assert.Equal(100, first.QuerySelectorAll(".prefixes tbody tr").Length);
+        Assert.Equal("/AS64500?page=2", first.QuerySelector("nav.pager a[rel='next']")?.GetAttribute("href"));
+        Assert.Equal(50, second.QuerySelectorAll(".prefixes tbody tr").Length);
         Assert.Equal("45.0.100.0/24", second.QuerySelector(".prefixes a")!.TextContent);
-        Assert.Equal("/AS64500", second.QuerySelector(".pager a[rel='prev']")?.GetAttribute("href"));
-        Assert.Null(second.QuerySelector(".pager a[rel='next']"));
+        Assert.Equal("/AS64500", second.QuerySelector("nav.pager a[rel='prev']")?.GetAttribute("href"));
+        Assert.Null(second.QuerySelector("nav.pager a[rel='next']"));
+
+        // The pager above the table and again below it; each row the prefix, its size and its first address.
+        Assert.Equal(2, first.QuerySelectorAll(".pager a[rel='next']").Length);
+        Assert.Equal(
+            ["45.0.100.0/24", "256", "45.0.100.0"],
+            second.QuerySelector(".prefixes tbody tr")!.Children.Select(cell => cell.TextContent.Trim()));
+        Assert.NotNull(first.QuerySelector("form.lookup[action='/'] input#ip"));
     }
 
     [Theory]
