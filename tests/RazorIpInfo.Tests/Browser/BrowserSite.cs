@@ -114,7 +114,7 @@ public sealed class BrowserSite : IAsyncLifetime
             IsMobile = look.Width < 600,
             HasTouch = look.Width < 600,
         });
-        return await BrowserTab.OpenAsync(context, look);
+        return await BrowserTab.OpenAsync(context, look, javaScript);
     }
 
     private sealed class ContentSecurityPolicyFilter : IStartupFilter
