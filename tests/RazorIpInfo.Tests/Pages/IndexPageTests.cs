@@ -137,7 +137,7 @@ public sealed class IndexPageTests : EmulatedUpstreamTests
     [Theory]
     [InlineData("192.168.1.1", "private")]
     [InlineData("10.0.0.1", "private")]
-    [InlineData("fe80::1", "private")]
+    [InlineData("fe80::1", "link-local")]
     [InlineData("192.0.2.1", "reserved")]
     [InlineData("ff02::1", "reserved")]
     public async Task NonPublicAddressIsExplainedWithoutAnUpstreamCall(string address, string explanation)
