@@ -95,15 +95,10 @@ public sealed class AnswerPageBrowserTests(BrowserSite site) : IClassFixture<Bro
     {
         await using var tab = await site.OpenAsync(new Look(Dark: false, width));
         var page = tab.Page;
-        await page.GotoAsync("/");
-        await Expect(tab.CardAddress).ToHaveTextAsync(IpApiEmulator.ServerAddress);
+        await tab.GoHomeAsync();
         await tab.TagAsync("h1");
 
-        await tab.Field.FillAsync("8.8.8.8");
-        await tab.Field.PressAsync("Enter");
-
-        await tab.WaitForPathAsync("/?ip=8.8.8.8");
-        await Expect(tab.CardAddress).ToHaveTextAsync("8.8.8.8");
+        await tab.LookUpFromTheKeyboardAsync("8.8.8.8");
         await Expect(tab.CardTitle).ToBeFocusedAsync();
         var top = await tab.Card.EvaluateAsync<double>("card => card.getBoundingClientRect().top");
         var height = await page.EvaluateAsync<double>("() => window.innerHeight");
@@ -118,8 +113,7 @@ public sealed class AnswerPageBrowserTests(BrowserSite site) : IClassFixture<Bro
     {
         await using var tab = await site.OpenAsync(Look.PhoneDark);
         var page = tab.Page;
-        await page.GotoAsync("/");
-        await Expect(tab.CardAddress).ToHaveTextAsync(IpApiEmulator.ServerAddress);
+        await tab.GoHomeAsync();
         var release = new TaskCompletionSource();
         await page.RouteAsync(url => url.Contains("handler=Card", StringComparison.Ordinal), async route =>
         {
@@ -144,8 +138,7 @@ public sealed class AnswerPageBrowserTests(BrowserSite site) : IClassFixture<Bro
     {
         await using var tab = await site.OpenAsync(Look.DesktopLight);
         var page = tab.Page;
-        await page.GotoAsync("/");
-        await Expect(tab.CardAddress).ToHaveTextAsync(IpApiEmulator.ServerAddress);
+        await tab.GoHomeAsync();
 
         // A typo: the server's answer is the field with its error, and HX-Reswap: none for the card (the same
         // answer as for a spent allowance, whose markup the fragment tests check).

@@ -1,5 +1,7 @@
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
+using RazorIpInfo.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
 
 namespace RazorIpInfo.Tests.Browser;
 
@@ -118,6 +120,22 @@ public sealed class BrowserTab : IAsyncDisposable
 
     /// <summary>Whether the tab runs scripts: axe-core is a script, so it checks only tabs that do.</summary>
     public bool JavaScript { get; private init; } = true;
+
+    /// <summary>Opens the home page and waits for the visitor's own card (the emulator's server address).</summary>
+    public async Task GoHomeAsync()
+    {
+        await Page.GotoAsync("/");
+        await Expect(CardAddress).ToHaveTextAsync(IpApiEmulator.ServerAddress);
+    }
+
+    /// <summary>Types <paramref name="address"/> into the lookup field, presses Enter, and waits for its card and the address bar.</summary>
+    public async Task LookUpFromTheKeyboardAsync(string address)
+    {
+        await Field.FillAsync(address);
+        await Field.PressAsync("Enter");
+        await WaitForPathAsync("/?ip=" + address);
+        await Expect(CardAddress).ToHaveTextAsync(address);
+    }
 
     /// <summary>Marks a DOM node with a JavaScript property that survives only if the node itself does.</summary>
     public Task TagAsync(string selector) =>

@@ -42,8 +42,7 @@ public sealed class LooksTests(BrowserSite site) : IClassFixture<BrowserSite>
         var page = tab.Page;
 
         await tab.GrantClipboardAsync();
-        await page.GotoAsync("/");
-        await Expect(tab.CardAddress).ToHaveTextAsync(IpApiEmulator.ServerAddress);
+        await tab.GoHomeAsync();
         await CaptureAsync(tab, "visitor");
 
         // The skip link, shown when it has focus.

@@ -42,8 +42,7 @@ public sealed partial class ProgressiveEnhancementTests(BrowserSite site) : ICla
         await using var tab = await site.OpenAsync(Look.DesktopLight, javaScript: false);
         var page = tab.Page;
 
-        await page.GotoAsync("/");
-        await Expect(tab.CardAddress).ToHaveTextAsync(IpApiEmulator.ServerAddress);
+        await tab.GoHomeAsync();
         await Expect(tab.Card).ToContainTextAsync("London");
         await tab.ScreenshotAsync("nojs-visitor");
 
@@ -51,10 +50,7 @@ public sealed partial class ProgressiveEnhancementTests(BrowserSite site) : ICla
         await tab.WaitForPathAsync("/?refresh=1");
         await Expect(tab.CardAddress).ToHaveTextAsync(IpApiEmulator.ServerAddress);
 
-        await tab.Field.FillAsync("8.8.8.8");
-        await tab.Field.PressAsync("Enter");
-        await tab.WaitForPathAsync("/?ip=8.8.8.8");
-        await Expect(tab.CardAddress).ToHaveTextAsync("8.8.8.8");
+        await tab.LookUpFromTheKeyboardAsync("8.8.8.8");
         await Expect(tab.Card).ToContainTextAsync("Ashburn");
         await tab.ScreenshotAsync("nojs-lookup");
 
@@ -107,8 +103,7 @@ public sealed partial class ProgressiveEnhancementTests(BrowserSite site) : ICla
     {
         await using var tab = await site.OpenAsync(Look.PhoneDark);
         var page = tab.Page;
-        await page.GotoAsync("/");
-        await Expect(tab.CardAddress).ToHaveTextAsync(IpApiEmulator.ServerAddress);
+        await tab.GoHomeAsync();
         var release = new TaskCompletionSource();
         await page.RouteAsync(IsFragmentRequest, async route =>
         {
@@ -133,15 +128,11 @@ public sealed partial class ProgressiveEnhancementTests(BrowserSite site) : ICla
     {
         await using var tab = await site.OpenAsync(Look.DesktopLight);
         var page = tab.Page;
-        await page.GotoAsync("/");
-        await Expect(tab.CardAddress).ToHaveTextAsync(IpApiEmulator.ServerAddress);
+        await tab.GoHomeAsync();
         await tab.TagAsync("h1");
 
         // From the keyboard: type, Enter.
-        await tab.Field.FillAsync("8.8.8.8");
-        await tab.Field.PressAsync("Enter");
-        await tab.WaitForPathAsync("/?ip=8.8.8.8");
-        await Expect(tab.CardAddress).ToHaveTextAsync("8.8.8.8");
+        await tab.LookUpFromTheKeyboardAsync("8.8.8.8");
         await Expect(tab.CardTitle).ToBeFocusedAsync();
         await Expect(page).ToHaveTitleAsync("8.8.8.8 — RazorIpInfo");
 
@@ -171,8 +162,7 @@ public sealed partial class ProgressiveEnhancementTests(BrowserSite site) : ICla
     {
         await using var tab = await site.OpenAsync(Look.DesktopLight);
         var page = tab.Page;
-        await page.GotoAsync("/");
-        await Expect(tab.CardAddress).ToHaveTextAsync(IpApiEmulator.ServerAddress);
+        await tab.GoHomeAsync();
         await tab.TagAsync("h1");
         var upstreamCalls = site.Upstream.Requests.Count;
 
@@ -201,8 +191,7 @@ public sealed partial class ProgressiveEnhancementTests(BrowserSite site) : ICla
     {
         await using var tab = await site.OpenAsync(Look.DesktopLight);
         var page = tab.Page;
-        await page.GotoAsync("/");
-        await Expect(tab.CardAddress).ToHaveTextAsync(IpApiEmulator.ServerAddress);
+        await tab.GoHomeAsync();
         await Expect(page.Locator("#request-error")).ToBeHiddenAsync();
         await page.RouteAsync(IsFragmentRequest, route => route.AbortAsync("connectionrefused"));
 
