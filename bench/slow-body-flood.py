@@ -10,6 +10,7 @@ Bounded: the clients give up after --hold seconds, and the site is stopped at th
 
   bench/slow-body-flood.py out/RazorIpInfo.dll                # 200 clients, 30 s hold
   bench/slow-body-flood.py out/RazorIpInfo.dll --connections 1000 --hold 60
+  bench/slow-body-flood.py out/RazorIpInfo.dll --rounds 3 --settle 25   # does memory come back, and stay back?
 """
 import argparse
 import os
@@ -74,6 +75,7 @@ def main():
     parser.add_argument("--drip", type=float, default=5, help="seconds between two dripped bytes")
     parser.add_argument("--settle", type=float, default=15, help="seconds to wait after the flood before the last sample")
     parser.add_argument("--one-client", action="store_true", help="every connection from the same client address")
+    parser.add_argument("--rounds", type=int, default=1, help="floods one after another, each followed by --settle seconds")
     args = parser.parse_args()
 
     port = free_port()
@@ -90,30 +92,31 @@ def main():
         time.sleep(2)
         idle = rss_mb(site.pid)
 
-        outcome, stop = {}, threading.Event()
-        threads = [threading.Thread(target=client, args=(port, i, args, outcome, stop), daemon=True) for i in range(args.connections)]
-        began = time.monotonic()
-        for thread in threads:
-            thread.start()
-        peak, samples = idle, []
-        while any(t.is_alive() for t in threads):
-            now = rss_mb(site.pid)
-            peak = max(peak, now)
-            samples.append((time.monotonic() - began, now))
-            time.sleep(0.5)
-        flood = time.monotonic() - began
-        time.sleep(args.settle)
-        after = rss_mb(site.pid)
+        for round in range(args.rounds):
+            outcome, stop = {}, threading.Event()
+            threads = [threading.Thread(target=client, args=(port, i, args, outcome, stop), daemon=True) for i in range(args.connections)]
+            began = time.monotonic()
+            for thread in threads:
+                thread.start()
+            peak, samples = idle, []
+            while any(t.is_alive() for t in threads):
+                now = rss_mb(site.pid)
+                peak = max(peak, now)
+                samples.append((time.monotonic() - began, now))
+                time.sleep(0.5)
+            flood = time.monotonic() - began
+            time.sleep(args.settle)
+            after = rss_mb(site.pid)
 
-        kinds = {}
-        for status, seconds, _ in outcome.values():
-            key = re.sub(r"^HTTP/1\.1 ", "", status)
-            count, longest = kinds.get(key, (0, 0.0))
-            kinds[key] = (count + 1, max(longest, seconds))
-        print(f"{args.connections} slow uploads ({'one client' if args.one_client else 'one client each'}), drip every {args.drip:g} s, clients give up after {args.hold:g} s")
-        print(f"RSS idle {idle:.0f} MB, peak during {peak:.0f} MB, {args.settle:g} s after the last connection closed {after:.0f} MB (flood lasted {flood:.1f} s)")
-        for key, (count, longest) in sorted(kinds.items()):
-            print(f"  {count:5d} x {key} (latest after {longest:.1f} s)")
+            kinds = {}
+            for status, seconds, _ in outcome.values():
+                key = re.sub(r"^HTTP/1\.1 ", "", status)
+                count, longest = kinds.get(key, (0, 0.0))
+                kinds[key] = (count + 1, max(longest, seconds))
+            print(f"round {round + 1}: {args.connections} slow uploads ({'one client' if args.one_client else 'one client each'}), drip every {args.drip:g} s, clients give up after {args.hold:g} s")
+            print(f"RSS idle {idle:.0f} MB, peak during {peak:.0f} MB, {args.settle:g} s after the last connection closed {after:.0f} MB (flood lasted {flood:.1f} s)")
+            for key, (count, longest) in sorted(kinds.items()):
+                print(f"  {count:5d} x {key} (latest after {longest:.1f} s)")
     finally:
         site.terminate()
         try:

@@ -28,6 +28,7 @@ builder.AddIpInfoApi();
 builder.AddBulkLookup();
 builder.AddInboundRateLimits();
 builder.AddRequestLimits();
+builder.AddIdleMemoryTrim();
 builder.AddLanguages();
 builder.AddDualStack();
 builder.AddPages();
