@@ -234,6 +234,7 @@ public sealed class BulkBrowserTests(BrowserSite site) : IClassFixture<BrowserSi
         await SortButton(page, "city").ClickAsync();
         await Expect(page.Locator("#bulk-table th:has(#bulk-sort-city)")).ToHaveAttributeAsync("aria-sort", "ascending", new() { Timeout = 20_000 });
         await Expect(page.Locator(".bulk-filter legend")).ToHaveTextAsync("Zeilen filtern");
+        await Expect(page.Locator("#bulk-table caption")).ToHaveTextAsync("Sortiert nach Stadt");
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "de");
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
         Assert.True(overflow <= 0, $"The page is {overflow}px wider than the window.");

@@ -334,6 +334,7 @@ public sealed class BulkPageTests : EmulatedUpstreamTests
         Assert.Equal(["8.8.8.8", "31.0.0.2", "31.0.1.2", "31.0.2.2", "31.0.3.2", "31.0.4.2", "192.168.1.20", "2001:4860:4860::8888", "999.1.1.1"], RowAddresses(sorted));
         Assert.Equal("ascending", sorted.QuerySelector("#bulk-table th:has(#bulk-sort-address)")!.GetAttribute("aria-sort"));
         Assert.Single(sorted.QuerySelectorAll("#bulk-table th[aria-sort]"));
+        Assert.Equal("Sorted by Address", sorted.QuerySelector("#bulk-table caption")!.TextContent);
         Assert.Equal(["2001:4860:4860::8888", "192.168.1.20", "31.0.4.2", "31.0.3.2", "31.0.2.2", "31.0.1.2", "31.0.0.2", "8.8.8.8", "999.1.1.1"], RowAddresses(reversed));
         Assert.Equal("descending", reversed.QuerySelector("#bulk-table th:has(#bulk-sort-address)")!.GetAttribute("aria-sort"));
         // The filter keeps the sort; the summary still counts the whole result.
