@@ -44,6 +44,9 @@ public sealed class IndexModel(
     /// <summary>The window title, also sent with a lookup's fragment so that htmx updates it.</summary>
     public string Title => normalisedQuery is { } shown ? $"{shown} — RazorIpInfo" : text["Index.Title"];
 
+    /// <summary>The line under the heading: about the visitor's own address only where the card is theirs.</summary>
+    public string Lede => string.IsNullOrWhiteSpace(Ip) ? text["Index.Lede"] : text["Index.LookupLede"];
+
     public bool InvalidAddress => Card.Result is LookupResult.Refused { Reason: RefusalReason.InvalidAddress };
 
     /// <summary>The address of the full page that shows this card, as a visitor would bookmark it (in the language it was asked in).</summary>

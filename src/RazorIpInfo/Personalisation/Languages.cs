@@ -101,6 +101,15 @@ public static class Languages
     }
 
     /// <summary>
+    /// <paramref name="url"/> (a path on this site, with or without a query) in the language this request chose
+    /// with <c>?culture=</c>, for links that would otherwise fall back to the cookie or Accept-Language.
+    /// </summary>
+    public static string WithChosenCulture(string url, HttpContext context) =>
+        ChosenInQuery(context) is { } culture
+            ? url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + CultureParameter + "=" + Uri.EscapeDataString(culture)
+            : url;
+
+    /// <summary>
     /// Where the switch goes back to: a path on this site, re-encoded, since the query string arrives decoded
     /// and a raw control or non-ASCII character cannot go into a Location header. Anything else goes home.
     /// </summary>

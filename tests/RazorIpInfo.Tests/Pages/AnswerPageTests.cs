@@ -167,4 +167,19 @@ public sealed class AnswerPageTests(SharedSite site) : IClassFixture<SharedSite>
 
         Assert.Equal("/language/de?returnUrl=" + Uri.EscapeDataString("/?ip=8.8.8.8"), german);
     }
+
+    [Fact]
+    public async Task AfterAnHtmxLookupTheIntroNoLongerCallsTheCardTheVisitorsOwn()
+    {
+        var other = await Html.ParseAsync(await site.Client.SendAsync(Get("/?handler=Card&ip=8.8.8.8", htmx: true)));
+        var own = await Html.ParseAsync(await site.Client.SendAsync(Get("/?handler=Card", htmx: true)));
+        var refresh = await Html.ParseAsync(await site.Client.SendAsync(Get("/?handler=Card&ip=8.8.8.8&refresh=1", htmx: true)));
+
+        var lede = other.QuerySelector("#intro-lede[hx-swap-oob]")!.TextContent;
+        Assert.DoesNotContain("Your public", lede, StringComparison.Ordinal);
+        Assert.Equal((await site.Client.GetDocumentAsync("/?ip=8.8.8.8")).QuerySelector("#intro-lede")!.TextContent, lede);
+        Assert.StartsWith("Your public address", own.QuerySelector("#intro-lede[hx-swap-oob]")!.TextContent, StringComparison.Ordinal);
+        // Refresh keeps the same card, so the intro is left as it is.
+        Assert.Null(refresh.QuerySelector("#intro-lede"));
+    }
 }

@@ -196,6 +196,19 @@ public sealed class IndexPageTests : EmulatedUpstreamTests
     }
 
     [Fact]
+    public async Task TryAgainKeepsALanguageChosenInTheAddress()
+    {
+        Upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(500));
+        await using var app = new RazorIpInfoFactory(Upstream);
+
+        var page = await app.CreateClient().GetDocumentAsync("/?ip=9.9.9.9&culture=ja");
+        var own = await app.CreateClient().SendAsync(new HttpRequestMessage(HttpMethod.Get, "/?handler=Card&ip=9.9.9.9&culture=de") { Headers = { { "HX-Request", "true" } } });
+
+        Assert.Equal("/?ip=9.9.9.9&culture=ja", page.Card().QuerySelector("a.button")!.GetAttribute("href"));
+        Assert.Equal("/?ip=9.9.9.9&culture=de", (await Html.ParseAsync(own)).Card().QuerySelector("a.button")!.GetAttribute("href"));
+    }
+
+    [Fact]
     public async Task UnreachableUpstreamSaysSoAndWhatToDoInTheCardAndInOneLogLine()
     {
         await using var app = new RazorIpInfoFactory(Upstream);

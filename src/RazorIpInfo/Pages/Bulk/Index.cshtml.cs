@@ -52,6 +52,14 @@ public sealed class BulkModel(
 
     public BulkResult? Result { get; private set; }
 
+    /// <summary>How the table is sorted and filtered (the query string of its controls); the whole result unsorted by default.</summary>
+    public BulkView View { get; private set; } = new();
+
+    /// <summary>The rows the table shows: the result's, filtered and sorted as <see cref="View"/> says.</summary>
+    public IReadOnlyList<BulkRow> ShownRows => Result is null ? [] : shownRows ??= View.Apply(Result.Rows, CultureInfo.CurrentCulture);
+
+    private IReadOnlyList<BulkRow>? shownRows;
+
     /// <summary>A sentence saying why there is no result.</summary>
     public string? Error { get; private set; }
 
@@ -83,19 +91,12 @@ public sealed class BulkModel(
 
     /// <summary>
     /// The same result as a file: the entries come back from the result's own form, and the cache and the offline
-    /// database answer them as they did the first time. Nothing goes upstream, so the download spends no lookups:
-    /// the visitor paid for this result once.
+    /// database answer them as they did the first time (<see cref="LookUpAgainAsync"/>).
     /// </summary>
     public async Task<IActionResult> OnPostDownloadAsync(CancellationToken cancellationToken)
     {
         CarriesToken();
-        if (Entries is null || Encoding.UTF8.GetByteCount(Entries) > options.Value.MaxInputBytes)
-        {
-            Error = text["Bulk.Error.TooLarge"];
-            return new PageResult { StatusCode = StatusCodes.Status413PayloadTooLarge };
-        }
-
-        var status = await LookUpAsync(Entries, UpstreamGrant.None, cancellationToken);
+        var status = await LookUpAgainAsync(cancellationToken);
         if (Result is null)
         {
             return new PageResult { StatusCode = status };
@@ -106,6 +107,42 @@ public sealed class BulkModel(
             ? File(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(BulkExport.Items(Result), JsonOptions),
                 "application/json; charset=utf-8", BulkExport.FileName(now, "json"))
             : File(BulkExport.Csv(Result), BulkExport.CsvContentType, BulkExport.FileName(now, "csv"));
+    }
+
+    /// <summary>
+    /// The same result sorted or filtered: the table's controls send the result's own form back, as the downloads
+    /// do, with the view in their query string. With htmx only the table region comes back (always 200, as for a
+    /// lookup); without JavaScript the whole page, the list still in its field.
+    /// </summary>
+    public async Task<IActionResult> OnPostViewAsync(CancellationToken cancellationToken)
+    {
+        CarriesToken();
+        View = BulkView.Parse(Request.Query, await Request.ReadFormAsync(cancellationToken));
+        var status = await LookUpAgainAsync(cancellationToken);
+        Text = Entries;
+        if (Request.IsHtmx() && !Request.IsHtmxHistoryRestoreRequest())
+        {
+            return Result is null ? Partial("_BulkResult", this) : Partial("_BulkTable", this);
+        }
+
+        return new PageResult { StatusCode = status };
+    }
+
+    /// <summary>
+    /// Answers the entries a result's form sent back without going upstream: the cache and the offline database
+    /// answer them as they did the first time, so neither a download nor a sorted table spends a lookup (the
+    /// visitor paid for this result once) nor does it need the result kept anywhere on the server.
+    /// </summary>
+    private async Task<int> LookUpAgainAsync(CancellationToken cancellationToken)
+    {
+        if (Entries is not null && Encoding.UTF8.GetByteCount(Entries) > options.Value.MaxInputBytes)
+        {
+            Error = text["Bulk.Error.TooLarge"];
+            return StatusCodes.Status413PayloadTooLarge;
+        }
+
+        // No entries at all (a form without its list) is an empty list, and says so.
+        return await LookUpAsync(Entries ?? "", UpstreamGrant.None, cancellationToken);
     }
 
     private static readonly System.Text.Json.JsonSerializerOptions JsonOptions = new(System.Text.Json.JsonSerializerDefaults.Web);
