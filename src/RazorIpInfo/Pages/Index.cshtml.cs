@@ -33,6 +33,9 @@ public sealed class IndexModel(
     /// <summary>A network typed in place of an address (8.8.8.0/24): shown instead of an address card, with no lookup.</summary>
     public NetworkReport? Network { get; private set; }
 
+    /// <summary>The query had a slash but was not a network: the card says how to write one, not how to write an address.</summary>
+    public bool InvalidNetwork { get; private set; }
+
     /// <summary>The lookup still running when the page starts to render; the card section awaits it.</summary>
     private Task<IpCardModel>? pendingCard;
 
@@ -184,6 +187,7 @@ public sealed class IndexModel(
                 normalisedQuery = report!.Prefix;
                 return Page();
             case NetworkInputKind.Malformed:
+                InvalidNetwork = true;
                 Card = new IpCardModel(new LookupResult.Refused(RefusalReason.InvalidAddress), Query: null);
                 FieldError = text["Network.Invalid"].Value;
                 return new PageResult { StatusCode = StatusCodes.Status400BadRequest };

@@ -119,6 +119,7 @@ public sealed class NetworkPageTests(SharedSite site) : IClassFixture<SharedSite
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.StartsWith("That is not a network.", page.QuerySelector("#ip-error")!.TextContent.Trim(), StringComparison.Ordinal);
+        Assert.Equal("That is not a network", page.CardTitle());
         Assert.Equal("true", page.QuerySelector("input#ip")!.GetAttribute("aria-invalid"));
     }
 
