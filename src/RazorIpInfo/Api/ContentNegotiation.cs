@@ -31,12 +31,13 @@ public static class ContentNegotiation
             var ip = context.Request.Query["ip"].ToString();
             var lookup = context.RequestServices.GetRequiredService<IpLookupService>();
             var query = context.RequestServices.GetRequiredService<RazorIpInfo.Lookup.HostNames.AddressQuery>();
+            var networks = context.RequestServices.GetRequiredService<RazorIpInfo.Lookup.Networks.NetworkDatabase>();
             var aborted = context.RequestAborted;
             IResult result = format == ResponseFormat.Json
                 ? string.IsNullOrWhiteSpace(ip)
                     ? await IpInfoApi.GetCallerAsync(context, lookup, aborted)
-                    : await IpInfoApi.GetAddressAsync(ip, context, query, aborted)
-                : await TextEndpoints.AddressAsync(ip, context, lookup, query, aborted);
+                    : await IpInfoApi.GetAddressAsync(ip, context, query, networks, aborted)
+                : await TextEndpoints.AddressAsync(ip, context, lookup, query, networks, aborted);
             await result.ExecuteAsync(context);
         });
 }

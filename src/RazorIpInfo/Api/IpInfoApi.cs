@@ -4,6 +4,7 @@ using Microsoft.Net.Http.Headers;
 using RazorIpInfo.Hosting;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.HostNames;
+using RazorIpInfo.Lookup.Networks;
 
 namespace RazorIpInfo.Api;
 
@@ -30,10 +31,10 @@ public static class IpInfoApi
             .WithName("GetCallerIpInfo")
             .WithSummary("Information about the caller's own public address.");
 
-        // A catch-all, so that "8.8.8.8/24" is answered as a bad address rather than an unknown route.
+        // A catch-all, so that a network's slash (8.8.8.0/24, or 8.8.8.0%2F24) reaches the handler.
         api.MapGet("/{*ip}", GetAddressAsync)
             .WithName("GetIpInfo")
-            .WithSummary("Information about one public IPv4 or IPv6 address, or the first public address of a host name.");
+            .WithSummary("Information about one public IPv4 or IPv6 address, the first public address of a host name, or a network (8.8.8.0/24: its figures and who announces it).");
 
         api.MapBatchLookup();
 
@@ -47,11 +48,22 @@ public static class IpInfoApi
         return ToHttpResult(result, context);
     }
 
-    internal static async Task<Results<Ok<IpInfo>, ProblemHttpResult>> GetAddressAsync(
-        string ip, HttpContext context, AddressQuery query, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<IpInfo>, Ok<NetworkInfo>, ProblemHttpResult>> GetAddressAsync(
+        string ip, HttpContext context, AddressQuery query, NetworkDatabase networks, CancellationToken cancellationToken)
     {
+        // Kestrel leaves an escaped slash escaped in the path, so 8.8.8.0%2F24 arrives as typed.
+        switch (NetworkReport.Read(ip.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase), networks, out var report))
+        {
+            case NetworkInputKind.Network:
+                return TypedResults.Ok(NetworkInfo.From(report!));
+            case NetworkInputKind.Malformed:
+                var failure = LookupFailure.NotANetwork;
+                return TypedResults.Problem(statusCode: failure.Status, title: failure.Title, detail: failure.Detail);
+        }
+
         var answer = await query.LookupAsync(ip, UpstreamLanguage.Current, refresh: false, cancellationToken);
-        return ToHttpResult(answer.Result, context, answer.Query, answer.Host);
+        var result = ToHttpResult(answer.Result, context, answer.Query, answer.Host).Result;
+        return result is Ok<IpInfo> ok ? ok : (ProblemHttpResult)result;
     }
 
     private static Results<Ok<IpInfo>, ProblemHttpResult> ToHttpResult(

@@ -4,36 +4,73 @@ using Microsoft.Net.Http.Headers;
 using RazorIpInfo.Hosting;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.HostNames;
+using RazorIpInfo.Lookup.Networks;
 
 namespace RazorIpInfo.Api;
 
 /// <summary>One value per URL as a line of plain text, for scripts: <c>curl -s host/country</c>.</summary>
 public static class TextEndpoints
 {
-    private static readonly (string Path, Func<IpInfo, string?> Field)[] Fields =
+    // The last column answers for a network typed in place of an address (8.8.8.0/24); null where a network has no such value.
+    private static readonly (string Path, Func<IpInfo, string?> Field, Func<NetworkInfo, string?>? NetworkField)[] Fields =
     [
-        ("/ip", info => info.Address),
-        ("/country", info => info.Country),
-        ("/country-iso", info => info.CountryCode),
-        ("/city", info => info.City),
-        ("/asn", info => info.AsNumber),
-        ("/asn-org", info => info.AsName),
-        ("/network", info => info.Network),
+        ("/ip", info => info.Address, null),
+        ("/country", info => info.Country, null),
+        ("/country-iso", info => info.CountryCode, null),
+        ("/city", info => info.City, null),
+        ("/asn", info => info.AsNumber, network => network.AnnouncedBy?.AsNumber),
+        ("/asn-org", info => info.AsName, network => network.AnnouncedBy?.Organisation),
+        ("/network", info => info.Network, network => network.Network),
         ("/coordinates", info => info is { Latitude: { } lat, Longitude: { } lon }
             ? string.Create(CultureInfo.InvariantCulture, $"{lat},{lon}")
-            : null),
+            : null, null),
     ];
+
+    /// <summary>A network's figures as "name: value" lines: <c>curl host/prefix?ip=8.8.8.0/24</c>.</summary>
+    public const string NetworkPath = "/prefix";
 
     public static IEndpointRouteBuilder MapTextEndpoints(this IEndpointRouteBuilder app)
     {
-        foreach (var (path, field) in Fields)
+        foreach (var (path, field, networkField) in Fields)
         {
-            app.MapGet(path, (string? ip, HttpContext context, IpLookupService lookup, AddressQuery query, CancellationToken cancellationToken) =>
-                    path == "/ip" ? AddressAsync(ip, context, lookup, query, cancellationToken) : AnswerAsync(ip, field, context, lookup, query, cancellationToken))
+            app.MapGet(path, (string? ip, HttpContext context, IpLookupService lookup, AddressQuery query, NetworkDatabase networks, CancellationToken cancellationToken) =>
+                    NetworkAnswer(ip, networks, path, networkField) is { } answer ? Task.FromResult(answer)
+                    : path == "/ip" ? AddressAsync(ip, context, lookup, query, networks, cancellationToken)
+                    : AnswerAsync(ip, field, context, lookup, query, cancellationToken))
                 .ExcludeFromDescription();
         }
 
+        app.MapGet(NetworkPath, (string? ip, NetworkDatabase networks) =>
+                NetworkAnswer(ip, networks, NetworkPath, network => network.ToText()) ??
+                Line($"Give a network: {NetworkPath}?ip=8.8.8.0/24 or {NetworkPath}?ip=2001:db8::/32", StatusCodes.Status400BadRequest))
+            .ExcludeFromDescription();
+
         return app;
+    }
+
+    /// <summary>
+    /// A network typed in place of an address: its value as a line, or where the path has none for a network, the
+    /// path that has; a malformed network is the form to write. Null when <paramref name="ip"/> is not a network.
+    /// </summary>
+    internal static IResult? NetworkAnswer(string? ip, NetworkDatabase networks, string path, Func<NetworkInfo, string?>? field)
+    {
+        switch (NetworkReport.Read(ip, networks, out var report))
+        {
+            case NetworkInputKind.Malformed:
+                return Line(LookupFailure.NotANetwork.Line, LookupFailure.NotANetwork.Status);
+            case NetworkInputKind.Network:
+                var info = NetworkInfo.From(report!);
+                if (field is null)
+                {
+                    return Line($"{info.Network} is a network, which has no {path[1..]}: {NetworkPath}?ip={info.Network} gives its figures", StatusCodes.Status400BadRequest);
+                }
+
+                return field(info) is { Length: > 0 } value
+                    ? Line(value, StatusCodes.Status200OK)
+                    : Line("Not known for this network", StatusCodes.Status404NotFound);
+            default:
+                return null;
+        }
     }
 
     /// <summary>The address's field as a line; a failure as a short line with the same status as the JSON API.</summary>
@@ -74,8 +111,15 @@ public static class TextEndpoints
     /// does not. A visitor on a local network gets the server's public address, which only a lookup knows;
     /// a host name needs resolving; a private or malformed address gets the lookup's explanation.
     /// </summary>
-    internal static Task<IResult> AddressAsync(string? ip, HttpContext context, IpLookupService lookup, AddressQuery query, CancellationToken cancellationToken)
+    internal static Task<IResult> AddressAsync(
+        string? ip, HttpContext context, IpLookupService lookup, AddressQuery query, NetworkDatabase networks, CancellationToken cancellationToken)
     {
+        // curl host/?ip=8.8.8.0/24 prints the network's figures, as /prefix does.
+        if (NetworkAnswer(ip, networks, NetworkPath, network => network.ToText()) is { } network)
+        {
+            return Task.FromResult(network);
+        }
+
         var known = string.IsNullOrWhiteSpace(ip) ? VisitorAddress.From(context).Address
             : AddressInput.TryParse(ip, out var typed) ? AddressInput.Normalise(typed)
             : null;

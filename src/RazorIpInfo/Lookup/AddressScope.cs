@@ -103,6 +103,59 @@ public static class AddressScope
         return Find(Ipv6, address) ?? (GlobalUnicast.Contains(address) ? AddressKind.Public : AddressKind.Reserved);
     }
 
+    /// <summary>
+    /// The kind of a whole network: that of the special-purpose range holding it, else public; and whether a
+    /// public network also holds special-purpose ranges (0.0.0.0/0 holds them all), which nobody announces.
+    /// </summary>
+    public static (AddressKind Kind, bool IncludesNonPublic) Classify(IPNetwork network)
+    {
+        var first = network.BaseAddress;
+        var ipv4 = NetworkFigures.IsIpv4(network);
+        if (network.PrefixLength == NetworkFigures.AddressBits(network))
+        {
+            return (Classify(first), false);
+        }
+
+        var (special, global) = ipv4 ? (Ipv4, Ipv4Global) : (Ipv6, Ipv6Global);
+        if (global.Any(g => Holds(g, network)))
+        {
+            return (AddressKind.Public, false);
+        }
+
+        // Prefixes embedding IPv4 addresses are as public as those: one kind when both ends agree.
+        if (!ipv4 && (Holds(Nat64, network) || Holds(SixToFour, network)))
+        {
+            var (firstKind, lastKind) = (Classify(first), Classify(NetworkFigures.Last(network)));
+            return firstKind == lastKind ? (firstKind, false) : (AddressKind.Public, true);
+        }
+
+        foreach (var (range, kind) in special)
+        {
+            if (Holds(range, network))
+            {
+                return (kind, false);
+            }
+        }
+
+        var includesSpecial = special.Any(s => network.Contains(s.Network.BaseAddress));
+        if (ipv4)
+        {
+            return (AddressKind.Public, includesSpecial);
+        }
+
+        // IPv6 outside 2000::/3 is unallocated, so a network there is reserved, and one holding 2000::/3 mixes both.
+        return Holds(GlobalUnicast, network) ? (AddressKind.Public, includesSpecial)
+            : network.Contains(GlobalUnicast.BaseAddress) ? (AddressKind.Public, true)
+            : (AddressKind.Reserved, false);
+    }
+
+    /// <summary>True when <paramref name="network"/> lies wholly inside <paramref name="range"/>.</summary>
+    private static bool Holds(IPNetwork range, IPNetwork network) =>
+        range.PrefixLength <= network.PrefixLength && range.Contains(network.BaseAddress);
+
+    /// <summary>True for a network wholly inside the ranges set aside for examples in documentation.</summary>
+    public static bool IsDocumentation(IPNetwork network) => Documentation.Any(range => Holds(range, network));
+
     // Documentation ranges (RFC 5737, RFC 3849, RFC 9637): Reserved like the rest, but the card can say what they are for.
     private static readonly IPNetwork[] Documentation =
     [

@@ -13,6 +13,11 @@ public sealed record LookupFailure(int Status, string Title, string Detail, int?
 
     private const int BusyRetryAfterSeconds = 5;
 
+    /// <summary>Text with a slash that is not a network (<see cref="AddressInput.ReadNetwork"/>): the form to write instead.</summary>
+    public static LookupFailure NotANetwork { get; } = new(StatusCodes.Status400BadRequest, "Not a network",
+        "Write a network as an address, a slash and a prefix length, with nothing in between: 8.8.8.0/24 (IPv4, four decimal numbers, a length from 0 to 32) or 2001:db8::/32 (IPv6, a length from 0 to 128).")
+    { DetailIsTheLine = true };
+
     /// <summary>How a failed lookup is answered over HTTP, by the API, the plain-text endpoints and bulk exports alike.</summary>
     public static LookupFailure Of(LookupResult result, string? address = null, HostResolution? host = null)
     {

@@ -7,6 +7,7 @@ using Microsoft.Net.Http.Headers;
 using RazorIpInfo.DualStack;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.HostNames;
+using RazorIpInfo.Lookup.Networks;
 using RazorIpInfo.Personalisation;
 using RazorIpInfo.Pages.Card;
 using RazorIpInfo.Resources;
@@ -14,7 +15,8 @@ using RazorIpInfo.Resources;
 namespace RazorIpInfo.Pages;
 
 public sealed class IndexModel(
-    IpLookupService lookup, AddressQuery query, IStringLocalizer<SharedResource> text, IOptions<DualStackOptions> dualStack) : PageModel
+    IpLookupService lookup, AddressQuery query, IStringLocalizer<SharedResource> text, IOptions<DualStackOptions> dualStack,
+    NetworkDatabase networks) : PageModel
 {
     /// <summary>The address typed into the lookup form; empty means "my own address".</summary>
     [BindProperty(SupportsGet = true, Name = "ip")]
@@ -27,6 +29,12 @@ public sealed class IndexModel(
     public bool Refresh => RefreshFlag is > 0;
 
     public IpCardModel Card { get; private set; } = null!;
+
+    /// <summary>A network typed in place of an address (8.8.8.0/24): shown instead of an address card, with no lookup.</summary>
+    public NetworkReport? Network { get; private set; }
+
+    /// <summary>The query had a slash but was not a network: the card says how to write one, not how to write an address.</summary>
+    public bool InvalidNetwork { get; private set; }
 
     /// <summary>The lookup still running when the page starts to render; the card section awaits it.</summary>
     private Task<IpCardModel>? pendingCard;
@@ -47,7 +55,7 @@ public sealed class IndexModel(
     /// <summary>The line under the heading: about the visitor's own address only where the card is theirs.</summary>
     public string Lede => string.IsNullOrWhiteSpace(Ip) ? text["Index.Lede"] : text["Index.LookupLede"];
 
-    public bool InvalidAddress => Card.Result is LookupResult.Refused { Reason: RefusalReason.InvalidAddress };
+    public bool InvalidAddress => Network is null && Card.Result is LookupResult.Refused { Reason: RefusalReason.InvalidAddress };
 
     /// <summary>The address of the full page that shows this card, as a visitor would bookmark it (in the language it was asked in).</summary>
     public string PageUrl
@@ -73,7 +81,7 @@ public sealed class IndexModel(
     public LookupField Field(bool outOfBand) => new(Ip, FieldError, outOfBand);
 
     /// <summary>The status line's text when a card arrives: short, unlike the card it stands for.</summary>
-    public string StatusLine => Card.Result switch
+    public string StatusLine => Network is { } network ? network.Prefix : Card.Result switch
     {
         LookupResult.Found { Info: var info } => CardFormat.StatusLine(info),
         LookupResult.Refused => Card.Query ?? "",
@@ -87,6 +95,11 @@ public sealed class IndexModel(
         if (Addresses is not null)
         {
             Response.Headers.ContentSecurityPolicy = DualStackHosts.MainPagePolicy(dualStack.Value);
+        }
+
+        if (ReadNetwork() is { } answer)
+        {
+            return answer;
         }
 
         var loading = LoadCardAsync(cancellationToken);
@@ -129,8 +142,17 @@ public sealed class IndexModel(
             return await OnGetAsync(cancellationToken);
         }
 
-        Card = await LoadCardAsync(cancellationToken);
-        FieldError = Refresh ? null : Card switch
+        if (ReadNetwork() is not null)
+        {
+            // A network card needs no lookup; a malformed network keeps the card on screen like any typo.
+            FieldError = Network is null ? text["Network.Invalid"].Value : null;
+        }
+        else
+        {
+            Card = await LoadCardAsync(cancellationToken);
+        }
+
+        FieldError ??= Network is not null || Refresh ? null : Card switch
         {
             { Result: LookupResult.Refused { Reason: RefusalReason.InvalidAddress } } => text["Index.InvalidAddress"].Value,
             { Host: { Outcome: HostNameOutcome.NotFound } host } => text["Card.HostName.NotFound.Text", host.Name].Value,
@@ -153,6 +175,28 @@ public sealed class IndexModel(
         // Always 200: the card itself explains a bad address or an upstream failure, and htmx only
         // swaps successful responses. The full page keeps its 400 for a bad address.
         return Partial("Shared/_CardFragment", this);
+    }
+
+    /// <summary>
+    /// Text with a slash is a network or nothing: a network is described at once (arithmetic and the offline data),
+    /// a malformed one is a 400 with the form to write. Null for an address, a name or the visitor's own.
+    /// </summary>
+    private PageResult? ReadNetwork()
+    {
+        switch (NetworkReport.Read(Ip, networks, out var report))
+        {
+            case NetworkInputKind.Network:
+                Network = report;
+                normalisedQuery = report!.Prefix;
+                return Page();
+            case NetworkInputKind.Malformed:
+                InvalidNetwork = true;
+                Card = new IpCardModel(new LookupResult.Refused(RefusalReason.InvalidAddress), Query: null);
+                FieldError = text["Network.Invalid"].Value;
+                return new PageResult { StatusCode = StatusCodes.Status400BadRequest };
+            default:
+                return null;
+        }
     }
 
     private async Task<IpCardModel> LoadCardAsync(CancellationToken cancellationToken)

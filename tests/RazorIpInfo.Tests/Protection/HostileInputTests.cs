@@ -51,7 +51,8 @@ public sealed class HostileInputTests(HostileInputTests.Site site) : IClassFixtu
 
         // The JSON API
         new("api: out-of-range octet", "GET", "/api/ip-info/999.1.1.1", HttpStatusCode.BadRequest),
-        new("api: CIDR", "GET", "/api/ip-info/8.8.8.8/24", HttpStatusCode.BadRequest),
+        new("api: network", "GET", "/api/ip-info/8.8.8.8/24", HttpStatusCode.OK),
+        new("api: network length out of range", "GET", "/api/ip-info/8.8.8.8/33", HttpStatusCode.BadRequest),
         new("api: traversal", "GET", "/api/ip-info/..%2F..%2Fetc%2Fpasswd", HttpStatusCode.BadRequest),
         new("api: 4 KB path", "GET", "/api/ip-info/" + new string('a', 4096), HttpStatusCode.BadRequest),
         new("api: private", "GET", "/api/ip-info/10.0.0.1", HttpStatusCode.UnprocessableEntity),

@@ -14,6 +14,15 @@ public sealed record NetworkMatch(uint AsNumber, string Organisation, string Pre
 /// <summary>One range an AS announces: as CIDR when it is one block, else "first – last"; and its first address.</summary>
 public sealed record AsPrefix(string Text, string FirstAddress);
 
+/// <summary>One range of the data and the AS announcing it.</summary>
+public sealed record AnnouncedRange(string Prefix, string FirstAddress, uint AsNumber, string Organisation);
+
+/// <summary>
+/// Who announces a network: <paramref name="Covering"/> when one range holds all of it, else <paramref name="Count"/>
+/// ranges share addresses with it, of which <paramref name="Listed"/> are the first.
+/// </summary>
+public sealed record NetworkAnnouncements(AnnouncedRange? Covering, int Count, IReadOnlyList<AnnouncedRange> Listed);
+
 /// <summary>Everything the data says about one autonomous system.</summary>
 public sealed record AsSummary(uint Number, string Organisation, int Ipv4Prefixes, ulong Ipv4Addresses, int Ipv6Prefixes, UInt128 Ipv6Addresses, IReadOnlyList<AsPrefix> Prefixes);
 
@@ -61,6 +70,45 @@ public sealed class NetworkDatabase
         return address.AddressFamily == AddressFamily.InterNetworkV6 && written == 16
             ? Match(ipv6.Current, BinaryPrimitives.ReadUInt128BigEndian(bytes))
             : null;
+    }
+
+    /// <summary>
+    /// Who announces <paramref name="network"/>: the one range covering it all, or else the ranges inside it (the
+    /// first <paramref name="limit"/>, and how many there are). Null when the family's file is not loaded.
+    /// </summary>
+    public NetworkAnnouncements? Announcements(IPNetwork network, int limit)
+    {
+        var first = network.BaseAddress.GetAddressBytes();
+        var last = NetworkFigures.Last(network).GetAddressBytes();
+        return NetworkFigures.IsIpv4(network)
+            ? Announcements(ipv4.Current, BinaryPrimitives.ReadUInt32BigEndian(first), BinaryPrimitives.ReadUInt32BigEndian(last), limit)
+            : Announcements(ipv6.Current, BinaryPrimitives.ReadUInt128BigEndian(first), BinaryPrimitives.ReadUInt128BigEndian(last), limit);
+    }
+
+    private static NetworkAnnouncements? Announcements<T>(NetworkTable<T>? table, T first, T last, int limit)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        if (table is null)
+        {
+            return null;
+        }
+
+        var (count, ranges) = table.Overlapping(first, last, Math.Max(1, limit));
+        if (count == 1 && ranges[0].First <= first && ranges[0].Last >= last)
+        {
+            // The data's ranges do not overlap, so the one holding the whole network is the most specific announcement.
+            var (block, length) = Cidr(first, ranges[0].First, ranges[0].Last);
+            return new NetworkAnnouncements(Announced(ranges[0]) with { Prefix = $"{ToAddress(block)}/{length}" }, 1, []);
+        }
+
+        return new NetworkAnnouncements(null, count, [.. ranges.Take(limit).Select(Announced)]);
+    }
+
+    private static AnnouncedRange Announced<T>(NetworkRange<T> range)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        var described = Describe(range.First, range.Last);
+        return new AnnouncedRange(described.Text, described.FirstAddress, range.Holder.Number, range.Holder.Organisation);
     }
 
     /// <summary>Null when no loaded file names the AS.</summary>

@@ -58,6 +58,34 @@ public sealed class NetworkTable<T> where T : unmanaged, IBinaryInteger<T>, IUns
         return false;
     }
 
+    /// <summary>
+    /// The ranges that share addresses with <paramref name="first"/>–<paramref name="last"/>: how many (two binary
+    /// searches, however large the span: ::/0 is not enumerated) and the first <paramref name="limit"/> of them.
+    /// </summary>
+    public (int Count, List<NetworkRange<T>> Ranges) Overlapping(T first, T last, int limit)
+    {
+        // The first range starting at or after the span's start, or the one before it when that reaches into the span.
+        var start = Array.BinarySearch(firsts, first);
+        start = start < 0 ? ~start : start;
+        if (start > 0 && lasts[start - 1] >= first)
+        {
+            start--;
+        }
+
+        // Past the last range starting inside the span.
+        var end = Array.BinarySearch(firsts, last);
+        end = end < 0 ? ~end : end + 1;
+
+        var count = Math.Max(0, end - start);
+        var ranges = new List<NetworkRange<T>>(Math.Min(count, limit));
+        for (var i = start; i < end && ranges.Count < limit; i++)
+        {
+            ranges.Add(new NetworkRange<T>(firsts[i], lasts[i], holders[holderOf[i]]));
+        }
+
+        return (count, ranges);
+    }
+
     /// <summary>The holder records of <paramref name="asNumber"/>, and its ranges in address order.</summary>
     public (AsHolder? Holder, List<NetworkRange<T>> Ranges) RangesOf(uint asNumber)
     {
