@@ -270,10 +270,13 @@ export function buildWorld(topology) {
 }
 
 // The regional view's land, square by square: file name → SVG, for the squares that hold any.
+// Each ring is continuous and copied a world to either side, not clipped at the map's edge first: the
+// squares beside the antimeridian then overlap across it like any others, with no seam at 180°.
 export function buildTiles(topology) {
   const polygons = rings(topology, topology.objects.land.geometries)
-    .flatMap(project)
-    .map((ring) => simplifyRing(ring, FINE_TOLERANCE));
+    .map(continuous)
+    .map((ring) => simplifyRing(ring, FINE_TOLERANCE))
+    .flatMap((ring) => [0, -360, 360].map((shift) => ring.map(([x, y]) => [x + shift, y])));
   const tiles = new Map();
   for (let row = 0; row < 180 / TILE; row++) {
     for (let col = 0; col < 360 / TILE; col++) {
