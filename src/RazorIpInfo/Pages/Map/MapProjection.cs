@@ -47,6 +47,14 @@ public static class MapProjection
 
     public const double RegionHeight = RegionWidth / 2;
 
+    /// <summary>
+    /// The closer view for a country whose box is at most <see cref="SmallCountry"/> degrees either way
+    /// (Malta, Singapore, Bahrain): at 24 degrees it would be a few pixels, under the marker.
+    /// </summary>
+    public const double CloseWidth = 6;
+
+    public const double SmallCountry = 3;
+
     public static readonly MapBox World = new(0, 0, Width, Height);
 
     /// <summary>
@@ -70,11 +78,12 @@ public static class MapProjection
     /// may cross the antimeridian (Fiji, Chukotka): the map goes on there, and the card draws the land
     /// beyond it a world's width over, where holding the view at the edge would cut the place in two.
     /// </summary>
-    public static MapBox Region(MapPoint point)
+    public static MapBox Region(MapPoint point, double width = RegionWidth)
     {
-        var top = Math.Clamp(point.Y - (RegionHeight / 2), 0, Height - RegionHeight);
-        var left = point.X - (RegionWidth / 2);
-        return new MapBox(left, top, left + RegionWidth, top + RegionHeight);
+        var height = width / 2;
+        var top = Math.Clamp(point.Y - (height / 2), 0, Height - height);
+        var left = point.X - (width / 2);
+        return new MapBox(left, top, left + width, top + height);
     }
 
     /// <summary>How far, in whole worlds, a box must be shifted to be drawn in a view: 0, and −360 or +360 where the view crosses the antimeridian.</summary>

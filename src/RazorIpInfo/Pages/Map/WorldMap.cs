@@ -15,7 +15,8 @@ public readonly record struct MapLayer(string Asset, double OffsetX);
 /// each, on the world.
 /// </summary>
 /// <remarks>
-/// One address's map is regional (24 × 12 degrees around it, the named country outlined) when its
+/// One address's map is regional (24 × 12 degrees around it, 6 × 3 for a country that small, the named
+/// country outlined) when its
 /// location is a city's; it is the world when the location is coarse: the provider named no city, so the
 /// coordinates are a country's or a region's middle (ip-api.com and DB-IP give those for addresses they
 /// place no closer), and a close-up would claim a precision the answer does not have. The country is
@@ -59,9 +60,12 @@ public sealed record WorldMap(IReadOnlyList<MapPoint> Points, string Label)
             ? text["Map.MarkerNear", place]
             : text["Map.MarkerAt", Card.CardFormat.Coordinates(info.Latitude!.Value, info.Longitude!.Value)];
         var map = new WorldMap([point], label);
-        var view = string.IsNullOrWhiteSpace(info.City) ? MapProjection.World : MapProjection.Region(point);
-        var country = MapAssets.Country(info.CountryCode) is { } outline && outline.Box.Contains(point, 1)
-            ? MapProjection.Offsets(outline.Box, view).Select(offset => new MapLayer(outline.Asset, offset)).ToList()
+        var outline = MapAssets.Country(info.CountryCode) is { } named && named.Box.Contains(point, 1) ? named : default((string Asset, MapBox Box)?);
+        var small = outline is { Box: { Width: <= MapProjection.SmallCountry, Height: <= MapProjection.SmallCountry } };
+        var view = string.IsNullOrWhiteSpace(info.City) ? MapProjection.World
+            : MapProjection.Region(point, small ? MapProjection.CloseWidth : MapProjection.RegionWidth);
+        List<MapLayer> country = outline is { } drawn
+            ? [.. MapProjection.Offsets(drawn.Box, view).Select(offset => new MapLayer(drawn.Asset, offset))]
             : [];
         return view == MapProjection.World
             ? map with { Country = country }

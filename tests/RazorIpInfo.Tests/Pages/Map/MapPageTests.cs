@@ -182,7 +182,7 @@ public sealed partial class MapPageTests : IDisposable
         { "Denver", "US", 39.74, -104.99, "63 44.3 24 12" },
         { "Tokyo", "JP", 35.7, 139.5, "307.5 48.3 24 12" },
         { "São Paulo", "BR", -23.5, -46.6, "121.4 107.5 24 12" },
-        { "Mosta", "MT", 35.91, 14.42, "182.4 48.1 24 12" },
+        { "Mosta, Malta: a small country is shown closer", "MT", 35.91, 14.42, "191.4 52.6 6 3" },
         { "Viti Levu, Fiji, beside the date line", "FJ", -17.8, 178.0, "346 101.8 24 12" },
         { "Chukotka east of the date line", "RU", 66.0, -174.0, "-6 18 24 12" },
     };

@@ -182,6 +182,19 @@ public sealed class MapProjectionTests
         Assert.Equal(24.0 / 72, map.MarkerRadius, 3);
     }
 
+    [Theory]
+    [InlineData("MT", 35.91, 14.42, 6)]
+    [InlineData("SG", 1.35, 103.82, 6)]
+    [InlineData("DE", 52.52, 13.40, 24)]
+    [InlineData("FJ", -18.1, 178.4, 24)]
+    public void ACountryOfAFewDegreesIsShownCloserSoItIsNotHiddenUnderTheMarker(string country, double latitude, double longitude, double width)
+    {
+        var map = WorldMap.For(Info(latitude, longitude) with { City = "A city", CountryCode = country }, Text())!;
+
+        Assert.Equal((width, width / 2), (map.View.Width, map.View.Height));
+        Assert.Single(map.Country);
+    }
+
     public static TheoryData<string, double, double, string, double> AcrossTheAntimeridian => new()
     {
         { "Suva, Fiji: the land east of 180° is a world to the right", -18.1, 178.4, "FJ", 0 },
