@@ -5,9 +5,9 @@ using static Microsoft.Playwright.Assertions;
 namespace RazorIpInfo.Tests.Browser;
 
 /// <summary>
-/// The card's map in Chromium under the strict Content-Security-Policy: the outline loads and is drawn,
-/// the marker moves with a lookup, and the browser asks no other host for anything. Screenshots of
-/// the card land in screenshots/ as map-*.png.
+/// The card's map in Chromium under the strict Content-Security-Policy: the land and the country load and
+/// are drawn, the marker moves with a lookup, the facts come before it, and the browser asks no other host
+/// for anything. Screenshots land in screenshots/ as map-*.png.
 /// </summary>
 [Trait("Category", "Browser")]
 public sealed class MapTests(BrowserSite site) : IClassFixture<BrowserSite>
@@ -33,7 +33,7 @@ public sealed class MapTests(BrowserSite site) : IClassFixture<BrowserSite>
         await page.GotoAsync("/");
         var map = page.GetByRole(AriaRole.Img, new() { Name = "Map: marker near London, United Kingdom" });
         await Expect(map).ToBeVisibleAsync();
-        await AssertOutlineDrawnAsync(page);
+        await AssertDrawnAsync(page, "gb");
         await Expect(page.Locator("svg.map circle")).ToHaveAttributeAsync("cx", "179.9");
         await Expect(page.Locator("svg.map circle")).ToHaveAttributeAsync("cy", "38.5");
         await AssertMapFitsTheCardAsync(page);
@@ -47,14 +47,15 @@ public sealed class MapTests(BrowserSite site) : IClassFixture<BrowserSite>
         await tab.Field.PressAsync("Enter");
         await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Map: marker near Mountain View, United States" })).ToBeVisibleAsync();
         await Expect(page.Locator("svg.map circle")).ToHaveAttributeAsync("cx", "57.9");
-        await AssertOutlineDrawnAsync(page);
+        await AssertDrawnAsync(page, "us");
         await tab.Card.ScreenshotAsync(new LocatorScreenshotOptions
         {
             Path = Path.Combine(BrowserSite.ScreenshotFolder, $"map-lookup-{look}.png"),
             Caret = ScreenshotCaret.Initial, // hiding it injects a <style>, which the policy refuses
         });
 
-        Assert.Contains(requested, url => url.Contains("/img/world.", StringComparison.Ordinal));
+        Assert.Contains(requested, url => url.Contains("/img/land/", StringComparison.Ordinal));
+        Assert.Contains(requested, url => url.Contains("/img/countries/", StringComparison.Ordinal));
         Assert.All(requested, url => Assert.Equal(site.BaseUrl.Authority, new Uri(url).Authority));
         Assert.True(tab.ConsoleErrors.Count == 0, string.Join("\n", tab.ConsoleErrors));
     }
@@ -67,21 +68,109 @@ public sealed class MapTests(BrowserSite site) : IClassFixture<BrowserSite>
         await tab.Page.GotoAsync("/?ip=8.8.8.8");
 
         await Expect(tab.Page.GetByRole(AriaRole.Img, new() { Name = "Map: marker near Ashburn, United States" })).ToBeVisibleAsync();
-        await AssertOutlineDrawnAsync(tab.Page);
+        await AssertDrawnAsync(tab.Page, "us");
         Assert.Empty(tab.ConsoleErrors);
     }
 
-    /// <summary>
-    /// The outline is an external &lt;use&gt;: had the policy (img-src) or a wrong URL stopped it,
-    /// the map would be an empty box with a marker, and the console would say why.
-    /// </summary>
-    private static async Task AssertOutlineDrawnAsync(IPage page)
+    /// <summary>Places in several countries, two of them beside the antimeridian; each answered by the emulator for its own address.</summary>
+    private static readonly (string Address, string Name, object Answer)[] Places =
+    [
+        ("12.0.0.1", "us", Place("12.0.0.1", "Denver", "Colorado", "United States", "US", 39.74, -104.99, "America/Denver")),
+        ("5.9.0.1", "de", Place("5.9.0.1", "Berlin", "Land Berlin", "Germany", "DE", 52.52, 13.40, "Europe/Berlin")),
+        ("1.0.16.1", "jp", Place("1.0.16.1", "Tokyo", "Tokyo", "Japan", "JP", 35.69, 139.69, "Asia/Tokyo")),
+        ("177.0.0.1", "br", Place("177.0.0.1", "São Paulo", "São Paulo", "Brazil", "BR", -23.55, -46.63, "America/Sao_Paulo")),
+        ("46.11.0.1", "mt", Place("46.11.0.1", "Mosta", "Il-Mosta", "Malta", "MT", 35.91, 14.42, "Europe/Malta")),
+        ("202.62.0.1", "fj", Place("202.62.0.1", "Suva", "Central", "Fiji", "FJ", -18.14, 178.44, "Pacific/Fiji")),
+        ("95.0.0.1", "ru", Place("95.0.0.1", "Lavrentiya", "Chukotka", "Russia", "RU", 65.58, -170.99, "Asia/Anadyr")),
+        ("80.0.0.1", "coarse", new { status = "success", query = "80.0.0.1", country = "France", countryCode = "FR", lat = 48.86, lon = 2.35, isp = "Example ISP", @as = "AS64496 Example" }),
+    ];
+
+    private static object Place(string address, string city, string region, string country, string code, double lat, double lon, string timezone) => new
     {
-        await page.WaitForFunctionAsync("() => { const use = document.querySelector('svg.map use'); return use && use.getBBox().width > 300; }");
-        var box = await page.EvalOnSelectorAsync<double[]>("svg.map use", "use => { const b = use.getBBox(); return [b.x, b.y, b.width, b.height]; }");
-        Assert.InRange(box[0], 0, 5);
-        Assert.InRange(box[2], 340, 360);
-        Assert.InRange(box[3], 150, 180);
+        status = "success", query = address, city, regionName = region, country, countryCode = code, lat, lon, timezone,
+        isp = "Example Networks", org = "Example Networks", @as = "AS64496 Example Networks", mobile = false, proxy = false, hosting = false,
+    };
+
+    public static TheoryData<bool, int> Sizes => new()
+    {
+        { false, 1280 },
+        { true, 1280 },
+        { false, 390 },
+        { true, 390 },
+    };
+
+    /// <summary>
+    /// Each place's card at 1280×800 and 390×844, light and dark: the address, place, network and ISP above
+    /// the fold and the map beside them on the desktop; under them on the phone, no higher than a quarter of
+    /// the screen; the map drawn (land and country loaded); axe-core finds nothing. Screenshots map-{place}-*.png.
+    /// </summary>
+    [BrowserTheory]
+    [MemberData(nameof(Sizes))]
+    public async Task EachPlacesMapIsDrawnBesideOrUnderTheFactsWhichComeFirst(bool dark, int width)
+    {
+        var look = new Look(dark, width);
+        await using var tab = await site.OpenAsync(look);
+        var page = tab.Page;
+        var height = width < 600 ? 844 : 800;
+        await page.SetViewportSizeAsync(width, height);
+        var requested = new List<string>();
+        page.Request += (_, request) => requested.Add(request.Url);
+
+        foreach (var (address, name, answer) in Places)
+        {
+            site.Upstream.Answer(address, answer);
+            await page.GotoAsync("/?ip=" + address);
+            await Expect(tab.CardAddress).ToHaveTextAsync(address);
+            await AssertDrawnAsync(page, name == "coarse" ? "fr" : name);
+            Assert.Equal(name == "coarse" ? "map map-world" : "map map-region", await page.Locator("svg.map").GetAttributeAsync("class"));
+
+            foreach (var (fact, selector) in new[]
+            {
+                ("address", "#ip-card .address"),
+                ("place", "#ip-card .place"),
+                ("ISP", "#ip-card .fact:has(dt:text-is('ISP')) dd"),
+                ("AS", "#ip-card .fact:has(dt:text-is('AS')) dd"),
+            })
+            {
+                var box = await page.Locator(selector).BoundingBoxAsync();
+                Assert.True(box is not null && box.Y + box.Height <= height, $"{name}-{look}: the {fact} ends at {box?.Y + box?.Height}px, below the fold at {height}px.");
+            }
+
+            var map = (await page.Locator("svg.map").BoundingBoxAsync())!;
+            var facts = (await page.Locator("#ip-card .facts").BoundingBoxAsync())!;
+            if (width >= 1280)
+            {
+                Assert.True(map.X >= facts.X + facts.Width, $"{name}-{look}: the map is not beside the facts.");
+                Assert.True(map.Y + map.Height <= height, $"{name}-{look}: the map ends below the fold.");
+            }
+            else
+            {
+                Assert.True(map.Y >= facts.Y + facts.Height, $"{name}-{look}: the map is not under the facts.");
+                Assert.True(map.Height <= height / 4.0, $"{name}-{look}: the map is {map.Height}px high on a {height}px screen.");
+            }
+
+            await tab.AssertAccessibleAsync($"map-{name}");
+            await page.ScreenshotAsync(new PageScreenshotOptions
+            {
+                Path = Path.Combine(BrowserSite.ScreenshotFolder, $"map-{name}-{look}.png"),
+                Caret = ScreenshotCaret.Initial, // hiding it injects a <style>, which the policy refuses
+            });
+        }
+
+        Assert.All(requested, url => Assert.Equal(site.BaseUrl.Authority, new Uri(url).Authority));
+        Assert.True(tab.ConsoleErrors.Count == 0, string.Join("\n", tab.ConsoleErrors));
+    }
+
+    /// <summary>
+    /// The land and the country are external &lt;use&gt;s: had the policy (img-src) or a wrong URL stopped
+    /// one, the map would be an empty box with a marker, and the console would say why. Each is drawn once
+    /// its file has loaded; the country's is the one named.
+    /// </summary>
+    private static async Task AssertDrawnAsync(IPage page, string country)
+    {
+        await page.WaitForFunctionAsync("() => { const uses = [...document.querySelectorAll('svg.map use')]; return uses.length > 1 && uses.every(use => use.getBBox().width > 0); }");
+        var href = await page.Locator("svg.map use.country").First.GetAttributeAsync("href");
+        Assert.Matches($@"/img/countries/{country}\.\w+\.svg#country$", href);
     }
 
     private static async Task AssertMapFitsTheCardAsync(IPage page)

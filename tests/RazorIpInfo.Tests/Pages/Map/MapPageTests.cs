@@ -34,7 +34,8 @@ public sealed partial class MapPageTests : IDisposable
 
         var map = Map(page);
         Assert.Equal("img", map.GetAttribute("role"));
-        Assert.Equal(MapProjection.ViewBox, map.GetAttribute("viewBox"));
+        // A city: the 24 × 12 degrees around it.
+        Assert.Equal("90.5 45 24 12", map.GetAttribute("viewBox"));
         Assert.Equal("Map: marker near Ashburn, United States", map.GetAttribute("aria-label"));
         var (x, y) = Marker(map);
         Assert.Equal(102.5, x, 0.1); // 77.5° W
@@ -111,15 +112,38 @@ public sealed partial class MapPageTests : IDisposable
         Assert.Null(page.Card().QuerySelector("svg.map"));
     }
 
-    /// <summary>The outline the map draws with, as the site serves it to browsers.</summary>
-    private static async Task<(XElement Svg, HttpResponseMessage Response)> LandAsync(HttpClient client)
+    /// <summary>An answer that names no city: a country's middle, which the card shows on the world.</summary>
+    private void AnswerCoarsely(string address, double latitude, double longitude) =>
+        upstream.Answer(address, new { status = "success", query = address, country = "Switzerland", countryCode = "CH", lat = latitude, lon = longitude });
+
+    private void AnswerWithCity(string address, string city, string countryCode, double latitude, double longitude) =>
+        upstream.Answer(address, new { status = "success", query = address, city, countryCode, lat = latitude, lon = longitude });
+
+    /// <summary>A map file as the site serves it to browsers, by the href of a &lt;use&gt; in the card.</summary>
+    private static async Task<(XElement Svg, HttpResponseMessage Response)> FileAsync(HttpClient client, IElement use, string element)
     {
-        var page = await client.GetDocumentAsync("/?ip=8.8.8.8");
-        var href = Map(page).QuerySelector("use")!.GetAttribute("href")!;
-        Assert.EndsWith("#land", href, StringComparison.Ordinal);
+        var href = use.GetAttribute("href")!;
+        Assert.EndsWith("#" + element, href, StringComparison.Ordinal);
         var response = await client.GetAsync(href[..href.IndexOf('#', StringComparison.Ordinal)]);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (XElement.Parse(await response.Content.ReadAsStringAsync()), response);
+    }
+
+    /// <summary>The rings a &lt;use&gt; in the card draws: its file's element, shifted by the use's x.</summary>
+    private static async Task<List<List<MapPoint>>> DrawnRingsAsync(HttpClient client, IElement use, string element)
+    {
+        var (svg, _) = await FileAsync(client, use, element);
+        var path = svg.Descendants().Single(e => (string?)e.Attribute("id") == element);
+        var offset = double.Parse(use.GetAttribute("x") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        return [.. Rings((string)path.Attribute("d")!).Select(ring => ring.Select(p => p with { X = p.X + offset }).ToList())];
+    }
+
+    /// <summary>The world outline the map draws with, through a card that shows the world (a coarse answer).</summary>
+    private async Task<(XElement Svg, HttpResponseMessage Response)> LandAsync(HttpClient client)
+    {
+        AnswerCoarsely("9.9.9.9", 47, 8);
+        var page = await client.GetDocumentAsync("/?ip=9.9.9.9");
+        return await FileAsync(client, Map(page).QuerySelector(".land use")!, "land");
     }
 
     [Fact]
@@ -133,6 +157,67 @@ public sealed partial class MapPageTests : IDisposable
         Assert.Equal("image/svg+xml", response.Content.Headers.ContentType!.MediaType);
         Assert.Matches(@"^/img/world\.\w+\.svg$", response.RequestMessage!.RequestUri!.AbsolutePath);
         Assert.Equal(MapProjection.ViewBox, (string?)svg.Attribute("viewBox"));
+    }
+
+    [Fact]
+    public async Task ACoarseLocationIsShownOnTheWholeWorldWithItsCountryOutlined()
+    {
+        AnswerCoarsely("9.9.9.9", 47, 8);
+        await using var app = new RazorIpInfoFactory(upstream);
+        var client = app.CreateClient();
+
+        var map = Map(await client.GetDocumentAsync("/?ip=9.9.9.9"));
+
+        Assert.Equal(MapProjection.ViewBox, map.GetAttribute("viewBox"));
+        Assert.Contains("map-world", map.ClassList);
+        Assert.Matches(@"^/img/world\.\w+\.svg#land$", Assert.Single(map.QuerySelectorAll(".land use")).GetAttribute("href"));
+        var country = Assert.Single(map.QuerySelectorAll("use.country"));
+        Assert.Matches(@"^/img/countries/ch\.\w+\.svg#country$", country.GetAttribute("href"));
+        Assert.True(IsInside(await DrawnRingsAsync(client, country, "country"), new MapPoint(188, 43)), "The marker is not in Switzerland's outline.");
+    }
+
+    public static TheoryData<string, string, double, double, string> CitiesAndTheirCountries => new()
+    {
+        { "Berlin", "DE", 52.52, 13.40, "181.4 31.5 24 12" },
+        { "Denver", "US", 39.74, -104.99, "63 44.3 24 12" },
+        { "Tokyo", "JP", 35.7, 139.5, "307.5 48.3 24 12" },
+        { "São Paulo", "BR", -23.5, -46.6, "121.4 107.5 24 12" },
+        { "Mosta, Malta: a small country is shown closer", "MT", 35.91, 14.42, "191.4 52.6 6 3" },
+        { "Viti Levu, Fiji, beside the date line", "FJ", -17.8, 178.0, "346 101.8 24 12" },
+        { "Chukotka east of the date line", "RU", 66.0, -174.0, "-6 18 24 12" },
+    };
+
+    /// <summary>
+    /// A city's card shows its region with the named country outlined, both drawn from the site's own
+    /// files: the marker falls inside the outline and on the land the view draws, wherever the view
+    /// crosses the antimeridian and the files are drawn a world's width over.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CitiesAndTheirCountries))]
+    public async Task ACitysCardIsZoomedToItsRegionAndOutlinesItsCountry(string city, string country, double latitude, double longitude, string viewBox)
+    {
+        AnswerWithCity("9.9.9.9", city, country, latitude, longitude);
+        await using var app = new RazorIpInfoFactory(upstream);
+        var client = app.CreateClient();
+
+        var map = Map(await client.GetDocumentAsync("/?ip=9.9.9.9"));
+
+        Assert.Equal(viewBox, map.GetAttribute("viewBox"));
+        Assert.Contains("map-region", map.ClassList);
+        Assert.StartsWith($"Map: marker near {city}", map.GetAttribute("aria-label"), StringComparison.Ordinal);
+        var marker = Marker(map);
+        var point = new MapPoint(marker.X, marker.Y);
+        var outline = Assert.Single(map.QuerySelectorAll("use.country"));
+        Assert.Matches($@"^/img/countries/{country.ToLowerInvariant()}\.\w+\.svg#country$", outline.GetAttribute("href"));
+        Assert.True(IsInside(await DrawnRingsAsync(client, outline, "country"), point), $"{city} is not inside the outline of {country}.");
+        var onLand = false;
+        foreach (var square in map.QuerySelectorAll(".land use"))
+        {
+            Assert.Matches(@"^/img/land/\d+-\d\.\w+\.svg#land$", square.GetAttribute("href"));
+            onLand |= IsInside(await DrawnRingsAsync(client, square, "land"), point);
+        }
+
+        Assert.True(onLand, $"{city} is not on the land drawn under it.");
     }
 
     public static TheoryData<string, double, double, bool> LandAndSea => new()
@@ -169,7 +254,29 @@ public sealed partial class MapPageTests : IDisposable
         Assert.True(land == IsInside(Rings((string)path.Attribute("d")!), point), $"{place} should be on {(land ? "land" : "sea")}.");
     }
 
-    /// <summary>The outline's rings: an absolute M, then relative l moves, closed by z (what the build script writes).</summary>
+    /// <summary>The same places on the regional view's land squares, as a city-level card draws them.</summary>
+    [Theory]
+    [MemberData(nameof(LandAndSea))]
+    public async Task TheRegionalLandAndTheMarkersUseTheSameProjection(string place, double latitude, double longitude, bool land)
+    {
+        AnswerWithCity("9.9.9.9", place, "ZZ", latitude, longitude);
+        await using var app = new RazorIpInfoFactory(upstream);
+        var client = app.CreateClient();
+        var map = Map(await client.GetDocumentAsync("/?ip=9.9.9.9"));
+        var marker = Marker(map);
+
+        // Square by square: neighbours overlap by a fraction of a degree, and a point in both is on land in each.
+        var onLand = false;
+        foreach (var square in map.QuerySelectorAll(".land use"))
+        {
+            onLand |= IsInside(await DrawnRingsAsync(client, square, "land"), new MapPoint(marker.X, marker.Y));
+        }
+
+        Assert.Contains("map-region", map.ClassList);
+        Assert.True(land == onLand, $"{place} should be on {(land ? "land" : "sea")}.");
+    }
+
+    /// <summary>A path's rings: an absolute M, then relative l moves, closed by z (what the build script writes, in whole degrees or tenths).</summary>
     private static List<List<MapPoint>> Rings(string d)
     {
         var rings = new List<List<MapPoint>>();
@@ -211,6 +318,6 @@ public sealed partial class MapPageTests : IDisposable
     [GeneratedRegex(@"M[^Mz]*z")]
     private static partial Regex RingPattern();
 
-    [GeneratedRegex(@"-?\d+(\.\d+)?")]
+    [GeneratedRegex(@"-?(\d+(\.\d*)?|\.\d+)")]
     private static partial Regex NumberPattern();
 }
