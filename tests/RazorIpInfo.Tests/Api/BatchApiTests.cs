@@ -250,7 +250,8 @@ public sealed class BatchAbortTests : IDisposable
     [MemberData(nameof(Endings))]
     public async Task AnUploadCutShortIsAtMostOneDebugLineEach(string ending)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        // The line under test is at Debug.
+        await using var app = new RazorIpInfoFactory(upstream) { MinimumLogLevel = LogLevel.Debug };
         var site = app.StartOnFreePort();
         const int Aborts = 5;
 

@@ -6,7 +6,11 @@ using WireMock.ResponseBuilders;
 
 namespace RazorIpInfo.Tests.Api;
 
-public sealed class ContentNegotiationTests : EmulatedUpstreamTests
+/// <summary>
+/// The tests that leave the site as it is share one (<see cref="SharedSite"/>); the ones that change its
+/// configuration start their own, in front of their own emulator.
+/// </summary>
+public sealed class ContentNegotiationTests(SharedSite site) : EmulatedUpstreamTests, IClassFixture<SharedSite>
 {
     public static TheoryData<string?, string?, string> Clients => new()
     {
@@ -28,10 +32,9 @@ public sealed class ContentNegotiationTests : EmulatedUpstreamTests
     [MemberData(nameof(Clients))]
     public async Task RootAnswersInTheFormTheClientAskedFor(string? userAgent, string? accept, string mediaType)
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
         using var request = Request("/", userAgent, accept);
 
-        var response = await app.CreateClientFor("8.8.8.8").SendAsync(request);
+        var response = await site.App.CreateClientFor("8.8.8.8").SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(mediaType, response.Content.Headers.ContentType!.MediaType);
@@ -42,10 +45,9 @@ public sealed class ContentNegotiationTests : EmulatedUpstreamTests
     [Fact]
     public async Task CurlGetsJustTheAddressAndANewline()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
         using var request = Request("/", "curl/8.5.0", "*/*");
 
-        var response = await app.CreateClientFor("8.8.8.8").SendAsync(request);
+        var response = await site.App.CreateClientFor("8.8.8.8").SendAsync(request);
 
         Assert.Equal("8.8.8.8\n", await response.Content.ReadAsStringAsync());
     }
@@ -53,11 +55,10 @@ public sealed class ContentNegotiationTests : EmulatedUpstreamTests
     [Fact]
     public async Task JsonOnRootIsTheApisRecord()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
         using var request = Request("/?ip=2001:4860:4860::8888", null, "application/json");
 
-        var root = await (await app.CreateClient().SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
-        var api = await app.CreateClient().GetFromJsonAsync<JsonElement>("/api/ip-info/2001:4860:4860::8888");
+        var root = await (await site.App.CreateClient().SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
+        var api = await site.App.CreateClient().GetFromJsonAsync<JsonElement>("/api/ip-info/2001:4860:4860::8888");
 
         Assert.Equal(api.GetProperty("address").GetString(), root.GetProperty("address").GetString());
         Assert.Equal(api.GetProperty("city").GetString(), root.GetProperty("city").GetString());
@@ -80,9 +81,7 @@ public sealed class ContentNegotiationTests : EmulatedUpstreamTests
     [MemberData(nameof(Fields))]
     public async Task TextEndpointsAnswerOneValueAsALine(string url, string value)
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-
-        var response = await app.CreateClientFor("8.8.8.8").GetAsync(url);
+        var response = await site.App.CreateClientFor("8.8.8.8").GetAsync(url);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType!.MediaType);
@@ -97,11 +96,10 @@ public sealed class ContentNegotiationTests : EmulatedUpstreamTests
     [InlineData("/city?ip=9.9.9.9", HttpStatusCode.BadGateway, "Lookup failed")]
     public async Task TextEndpointErrorsAreAShortLineWithTheRightStatus(string url, HttpStatusCode status, string line)
     {
-        Upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(500));
-        await using var app = new RazorIpInfoFactory(Upstream);
+        site.Upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(500));
         using var request = Request(url, "curl/8.5.0", "*/*");
 
-        var response = await app.CreateClient().SendAsync(request);
+        var response = await site.App.CreateClient().SendAsync(request);
 
         Assert.Equal(status, response.StatusCode);
         Assert.Equal(line + "\n", await response.Content.ReadAsStringAsync());

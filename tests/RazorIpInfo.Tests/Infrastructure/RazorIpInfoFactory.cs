@@ -16,7 +16,7 @@ namespace RazorIpInfo.Tests.Infrastructure;
 
 /// <summary>
 /// The site as a test sees it: Production behaviour, the upstream pointed at a loopback emulator,
-/// short timeouts so failure tests stay quick, and every log line captured.
+/// short timeouts so failure tests stay quick, and log lines from Information up captured.
 /// </summary>
 public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationFactory<Program>
 {
@@ -55,6 +55,13 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
     public const int SlowAnswer = 2000;
 
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
+
+    /// <summary>
+    /// The lowest level collected: Information, what a deployment would see. Trace from every framework category
+    /// cost each host CPU for lines no test reads; a test about a Debug line, or about what never reaches any line
+    /// (a key, an address), lowers it for its own site.
+    /// </summary>
+    public LogLevel MinimumLogLevel { get; set; } = LogLevel.Information;
 
     /// <summary>The <c>Cache:KeySecret</c> of every instance that shares a Redis server.</summary>
     public const string SharedKeySecret = "test-secret-shared-by-every-instance";
@@ -138,8 +145,8 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
         }
 
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(Settings));
-        // Every line goes to the collector a test reads, none to the console: a run's output is the test results.
-        builder.ConfigureLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
+        // Every line at MinimumLogLevel goes to the collector a test reads, none to the console: a run's output is the test results.
+        builder.ConfigureLogging(logging => logging.ClearProviders().SetMinimumLevel(MinimumLogLevel).AddFakeLogging());
         builder.ConfigureServices(services =>
         {
             services.Configure<LoggerFilterOptions>(o => o.Rules.Clear());

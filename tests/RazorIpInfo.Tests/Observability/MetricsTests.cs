@@ -63,21 +63,4 @@ public sealed class MetricsTests : EmulatedUpstreamTests
         Assert.Equal(1, recorded.Count(m => m.Tags["outcome"] as string == "refused"));
         Assert.Equal(1, calls.GetMeasurementSnapshot().Count(m => m.Tags["status"] as string == "200"));
     }
-
-    [Fact]
-    public async Task MetricsEndpointIsNotRateLimited()
-    {
-        await using var app = new RazorIpInfoFactory(Upstream);
-        app.Settings["RateLimits:LookupsPerMinute"] = "1";
-        app.Settings["RateLimits:OwnCardPerMinute"] = "1";
-        var client = app.CreateClient();
-
-        // The same client is refused lookups meanwhile: the limit is in force, and the scraper is exempt from it.
-        await client.GetAsync("/api/ip-info/8.8.8.8");
-        for (var i = 0; i < 5; i++)
-        {
-            Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/api/ip-info/8.8.8.8")).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/metrics")).StatusCode);
-        }
-    }
 }

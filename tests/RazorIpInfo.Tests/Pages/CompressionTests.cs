@@ -4,15 +4,15 @@ using RazorIpInfo.Tests.Infrastructure;
 
 namespace RazorIpInfo.Tests.Pages;
 
-public sealed class CompressionTests : EmulatedUpstreamTests
+/// <summary>Nothing here changes the site: one site for the class (<see cref="SharedSite"/>).</summary>
+public sealed class CompressionTests(SharedSite site) : IClassFixture<SharedSite>
 {
     [Theory]
     [InlineData("gzip")]
     [InlineData("br")]
     public async Task PageIsSentCompressedToBrowsersThatAskAndStillShowsTheCard(string encoding)
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-        var client = app.CreateClientFor("8.8.8.8");
+        var client = site.App.CreateClientFor("8.8.8.8");
         client.DefaultRequestHeaders.Add("Accept-Encoding", encoding);
 
         var response = await client.GetAsync("/");
@@ -30,9 +30,7 @@ public sealed class CompressionTests : EmulatedUpstreamTests
     [Fact]
     public async Task PageIsSentPlainToClientsThatDoNotAsk()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-
-        var response = await app.CreateClientFor("8.8.8.8").GetAsync("/");
+        var response = await site.App.CreateClientFor("8.8.8.8").GetAsync("/");
         var page = await Html.ParseAsync(response);
 
         Assert.Empty(response.Content.Headers.ContentEncoding);

@@ -1,10 +1,13 @@
 using System.Net;
-using Microsoft.AspNetCore.Mvc.Testing;
 using RazorIpInfo.Tests.Infrastructure;
 
 namespace RazorIpInfo.Tests.Personalisation;
 
-public sealed class LanguageTests : EmulatedUpstreamTests
+/// <summary>
+/// Nothing here changes the site: one site for the class (<see cref="SharedSite"/>). Its cache keeps an answer per
+/// language, so a test finds the upstream asked in its language by itself or by an earlier test, never in another.
+/// </summary>
+public sealed class LanguageTests(SharedSite site) : IClassFixture<SharedSite>
 {
     public static TheoryData<string?, string> AcceptLanguages => new()
     {
@@ -35,40 +38,37 @@ public sealed class LanguageTests : EmulatedUpstreamTests
     [MemberData(nameof(AcceptLanguages))]
     public async Task AcceptLanguagePicksOneOfTheUpstreamsLanguages(string? acceptLanguage, string language)
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/?ip=8.8.8.8");
         if (acceptLanguage is not null)
         {
             request.Headers.TryAddWithoutValidation("Accept-Language", acceptLanguage);
         }
 
-        var response = await app.CreateClient().SendAsync(request);
+        var response = await site.App.CreateClient().SendAsync(request);
         var page = await Html.ParseAsync(response);
 
         Assert.Equal(language, page.DocumentElement.GetAttribute("lang"));
         Assert.Equal([language], response.Content.Headers.ContentLanguage);
         Assert.Contains("Accept-Language", response.Headers.Vary);
-        Assert.Equal(language, Upstream.Requests[^1].RequestMessage!.Query!["lang"].Single());
+        AssertAskedIn(language, "8.8.8.8");
     }
 
     [Fact]
     public async Task CultureInTheQueryStringOverridesAcceptLanguage()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/?ip=8.8.8.8&culture=ja");
         request.Headers.Add("Accept-Language", "de");
 
-        var page = await Html.ParseAsync(await app.CreateClient().SendAsync(request));
+        var page = await Html.ParseAsync(await site.App.CreateClient().SendAsync(request));
 
         Assert.Equal("ja", page.DocumentElement.GetAttribute("lang"));
-        Assert.Equal("ja", Upstream.Requests[^1].RequestMessage!.Query!["lang"].Single());
+        AssertAskedIn("ja", "8.8.8.8");
     }
 
     [Fact]
     public async Task SwitcherLinkRemembersTheLanguageAndReturnsToThePage()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var client = NoRedirects();
         client.DefaultRequestHeaders.Add("Accept-Language", "de");
 
         var page = await client.GetDocumentAsync("/?ip=8.8.8.8");
@@ -89,8 +89,7 @@ public sealed class LanguageTests : EmulatedUpstreamTests
     [InlineData("/language/fr", "/")]
     public async Task SwitcherOnlyReturnsToThisSite(string url, string location)
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var client = NoRedirects();
 
         var response = await client.GetAsync(url);
 
@@ -101,9 +100,7 @@ public sealed class LanguageTests : EmulatedUpstreamTests
     [Fact]
     public async Task SwitcherRefusesALanguageWeDoNotHave()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-
-        var response = await app.CreateClient().GetAsync("/language/nl");
+        var response = await site.App.CreateClient().GetAsync("/language/nl");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -111,9 +108,7 @@ public sealed class LanguageTests : EmulatedUpstreamTests
     [Fact]
     public async Task SwitcherOffersEveryLanguageAsAPlainLink()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-
-        var page = await app.CreateClient().GetDocumentAsync("/?ip=8.8.8.8");
+        var page = await site.App.CreateClient().GetDocumentAsync("/?ip=8.8.8.8");
 
         Assert.Equal(["en", "de", "es", "fr", "ja", "pt-BR", "ru", "zh-CN"],
             page.QuerySelectorAll("nav.languages a").Select(a => a.GetAttribute("hreflang")));
@@ -122,12 +117,23 @@ public sealed class LanguageTests : EmulatedUpstreamTests
     [Fact]
     public async Task TextEndpointsAskTheUpstreamInTheChosenLanguage()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/country?ip=8.8.8.8");
+        // An address no other test here looks up: the answer cannot come from the shared cache.
+        site.Upstream.Answer("8.8.4.4", IpApiEmulator.Samples.Anywhere("8.8.4.4"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/country?ip=8.8.4.4");
         request.Headers.Add("Accept-Language", "ru");
 
-        await app.CreateClient().SendAsync(request);
+        await site.App.CreateClient().SendAsync(request);
 
-        Assert.Equal("ru", Upstream.Requests[^1].RequestMessage!.Query!["lang"].Single());
+        Assert.Equal("ru", Assert.Single(site.Upstream.Requests, r => r.RequestMessage!.Path == IpApiEmulator.PathFor("8.8.4.4")).RequestMessage!.Query!["lang"].Single());
     }
+
+    /// <summary>
+    /// A client of the shared site that shows a redirect instead of following it: the factory's own client options
+    /// are not applied to a site on Kestrel (it followed the switch's redirect and got the page's 200).
+    /// </summary>
+    private HttpClient NoRedirects() =>
+        new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = site.Client.BaseAddress };
+
+    private void AssertAskedIn(string language, string address) =>
+        Assert.Contains(site.Upstream.Requests, r => r.RequestMessage!.Path == IpApiEmulator.PathFor(address) && r.RequestMessage.Query!["lang"].Single() == language);
 }

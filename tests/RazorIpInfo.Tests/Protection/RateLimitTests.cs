@@ -110,23 +110,6 @@ public sealed class RateLimitTests : EmulatedUpstreamTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/ip-info")).StatusCode);
     }
 
-    [Theory]
-    [InlineData("/healthz")]
-    [InlineData("/readyz")]
-    public async Task HealthEndpointsAreNotRateLimited(string url)
-    {
-        await using var app = LimitedApp(lookups: 1, ownCard: 1);
-        var client = app.CreateClientFor("8.8.8.8");
-        await client.GetAsync("/?ip=8.8.8.8");
-
-        // The same client is refused lookups meanwhile: the limit is in force, and the probes are exempt from it.
-        for (var i = 0; i < 20; i++)
-        {
-            Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/?ip=8.8.8.8")).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(url)).StatusCode);
-        }
-    }
-
     private RazorIpInfoFactory LimitedApp(int lookups, int ownCard = 100)
     {
         var app = new RazorIpInfoFactory(Upstream);

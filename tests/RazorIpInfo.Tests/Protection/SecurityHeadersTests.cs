@@ -2,7 +2,8 @@ using RazorIpInfo.Tests.Infrastructure;
 
 namespace RazorIpInfo.Tests.Protection;
 
-public sealed class SecurityHeadersTests : EmulatedUpstreamTests
+/// <summary>Nothing here changes the site: one site for the class (<see cref="SharedSite"/>).</summary>
+public sealed class SecurityHeadersTests(SharedSite site) : IClassFixture<SharedSite>
 {
     [Theory]
     [InlineData("/")]
@@ -13,9 +14,7 @@ public sealed class SecurityHeadersTests : EmulatedUpstreamTests
     [InlineData("/favicon.svg")]
     public async Task EveryResponseCarriesTheSecurityHeaders(string url)
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-
-        var response = await app.CreateClientFor("8.8.8.8").GetAsync(url);
+        var response = await site.App.CreateClientFor("8.8.8.8").GetAsync(url);
 
         var csp = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
         Assert.Contains("default-src 'self'", csp, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using RazorIpInfo.Tests.Infrastructure;
 using WireMock.ResponseBuilders;
 
@@ -63,9 +64,10 @@ public sealed class IpApiClientTests : EmulatedUpstreamTests
     public async Task KeyIsSentUpstreamButNeverShownOrLogged()
     {
         Upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(500));
-        await using var app = new RazorIpInfoFactory(Upstream);
+        // Every level: a key in a Trace line would leak just as surely once someone turns Trace on.
+        await using var app = new RazorIpInfoFactory(Upstream) { MinimumLogLevel = LogLevel.Trace };
         app.Settings["IpApi:Key"] = Key;
-        await using var unreachable = new RazorIpInfoFactory(Upstream);
+        await using var unreachable = new RazorIpInfoFactory(Upstream) { MinimumLogLevel = LogLevel.Trace };
         unreachable.Settings["IpApi:Key"] = Key;
         unreachable.Settings["IpApi:BaseUrl"] = IpApiEmulator.ClosedPortUrl();
 

@@ -3,7 +3,7 @@ using System.Text;
 using RazorIpInfo.Bulk;
 using RazorIpInfo.Lookup;
 
-namespace RazorIpInfo.Tests.Bulk;
+namespace RazorIpInfo.UnitTests.Bulk;
 
 public sealed class BulkExportTests
 {

@@ -6,7 +6,7 @@ using RazorIpInfo.Lookup;
 using RazorIpInfo.Pages.Map;
 using RazorIpInfo.Resources;
 
-namespace RazorIpInfo.Tests.Pages.Map;
+namespace RazorIpInfo.UnitTests.Pages.Map;
 
 /// <summary>Where a marker lands on the world map, and when there is no map at all.</summary>
 public sealed class MapProjectionTests

@@ -1,7 +1,7 @@
 using System.Net;
 using RazorIpInfo.Lookup;
 
-namespace RazorIpInfo.Tests.Lookup;
+namespace RazorIpInfo.UnitTests.Lookup;
 
 /// <summary>IANA's special-purpose registries, row by row: nothing non-public may be sent upstream.</summary>
 public sealed class AddressScopeTests

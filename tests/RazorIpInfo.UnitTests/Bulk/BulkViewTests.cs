@@ -5,7 +5,7 @@ using Microsoft.Extensions.Primitives;
 using RazorIpInfo.Bulk;
 using RazorIpInfo.Lookup;
 
-namespace RazorIpInfo.Tests.Bulk;
+namespace RazorIpInfo.UnitTests.Bulk;
 
 /// <summary>Sorting and filtering a bulk result's rows, and reading the view from a request that may say anything.</summary>
 public sealed class BulkViewTests

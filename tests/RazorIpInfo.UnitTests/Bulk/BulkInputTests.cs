@@ -1,6 +1,6 @@
 using RazorIpInfo.Bulk;
 
-namespace RazorIpInfo.Tests.Bulk;
+namespace RazorIpInfo.UnitTests.Bulk;
 
 public sealed class BulkInputTests
 {
