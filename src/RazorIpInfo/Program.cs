@@ -6,6 +6,7 @@ using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.GeoDb;
 using RazorIpInfo.Lookup.HostNames;
 using RazorIpInfo.Lookup.Networks;
+using RazorIpInfo.Lookup.Rdap;
 using RazorIpInfo.Observability;
 using RazorIpInfo.Pages;
 using RazorIpInfo.Personalisation;
@@ -23,6 +24,7 @@ builder.AddRedis();
 builder.AddIpLookup();
 builder.AddGeoDb();
 builder.AddNetworkData();
+builder.AddRdap();
 builder.AddHostNameInput();
 builder.AddIpInfoApi();
 builder.AddBulkLookup();
@@ -56,6 +58,7 @@ app.MapRazorPages().WithStaticAssets().AnswerHeadLikeGet().RequirePerClientLimit
 var site = app.MapGroup("").AnswerHeadLikeGet().RequirePerClientLimits();
 site.MapIpInfoApi();
 site.MapAsApi();
+site.MapRegistrationApi();
 site.MapTextEndpoints();
 site.MapLanguageSwitch();
 

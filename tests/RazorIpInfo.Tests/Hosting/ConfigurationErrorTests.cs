@@ -77,6 +77,14 @@ public sealed partial class ConfigurationErrorTests(ConfigurationErrorTests.Runs
         ("RequestLimits:BulkRequestTimeout", "RequestLimits:BulkRequestTimeout=soon"),
         ("Kestrel:Limits:MaxConcurrentConnections", "Kestrel:Limits:MaxConcurrentConnections=-5"),
         ("Kestrel:Limits:MaxConcurrentUpgradedConnections", "Kestrel:Limits:MaxConcurrentUpgradedConnections=lots"),
+        ("Rdap:BootstrapBaseUrl", "Rdap:BootstrapBaseUrl=data.iana.org/rdap"),
+        ("Rdap:BootstrapRefreshInterval", "Rdap:BootstrapRefreshInterval=00:00:01"),
+        ("Rdap:CacheDuration", "Rdap:CacheDuration=365.00:00:00"),
+        ("Rdap:FailureCacheDuration", "Rdap:FailureCacheDuration=00:00:00"),
+        ("Rdap:MaxAnswerBytes", "Rdap:MaxAnswerBytes=10"),
+        ("Rdap:Timeout", "Rdap:Timeout=00:05:00"),
+        ("Rdap:RequestsPerMinute", "Rdap:RequestsPerMinute=0"),
+        ("Rdap:LocalHosts", "Rdap:LocalHosts:0=http://127.0.0.1:8080"),
     ];
 
     public static TheoryData<string, string> Mistakes

@@ -37,6 +37,8 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
         ["GeoDb:Directory"] = GeoDbDirectory,
         // A small extract of the network data, so every site built here has prefixes and AS pages at once.
         ["Networks:Directory"] = Path.Combine(AppContext.BaseDirectory, "Lookup", "Networks", "Fixture"),
+        // No RDAP bootstrap (the default is IANA's, a public host) unless a test serves one (Lookup/Rdap/RdapSite).
+        ["Rdap:BootstrapBaseUrl"] = "",
     };
 
     /// <summary>Where scripts/fetch-geodb.sh puts the offline database: data/geodb in the repository.</summary>
