@@ -7,11 +7,11 @@ using RazorIpInfo.Tests.Infrastructure;
 namespace RazorIpInfo.Tests.Lookup.Rdap;
 
 /// <summary>
-/// The site with IANA's bootstrap and two registries emulated on loopback: "ARIN" holds 8.8.0.0/16, 2001:4860::/32
-/// and AS15169 and redirects 8.8.4.4 to "RIPE", which holds 193.0.0.0/8 and AS3333 and throttles 193.0.0.1. A third
-/// server, named by no bootstrap file, stands for wherever a hostile redirect points. The lookup clock is fake.
+/// IANA's bootstrap and two registries emulated on loopback: "ARIN" holds 8.8.0.0/16, 2001:4860::/32 and AS15169
+/// and redirects 8.8.4.4 to "RIPE", which holds 193.0.0.0/8 and AS3333 and throttles 193.0.0.1. A third server,
+/// named by no bootstrap file, stands for wherever a hostile redirect points.
 /// </summary>
-public sealed class RdapSite : IAsyncLifetime
+public sealed class RdapRegistries : IAsyncDisposable
 {
     public const string ArinAddress = "8.8.8.8";
     public const string CachedAddress = "8.8.8.9";
@@ -30,8 +30,6 @@ public sealed class RdapSite : IAsyncLifetime
 
     private readonly string downloads = Directory.CreateTempSubdirectory("rdap-tests-").FullName;
 
-    public IpApiEmulator Upstream { get; } = IpApiEmulator.Start();
-
     public RdapEmulator Iana { get; private set; } = null!;
 
     public RdapEmulator Arin { get; private set; } = null!;
@@ -40,18 +38,21 @@ public sealed class RdapSite : IAsyncLifetime
 
     public RdapEmulator Unlisted { get; private set; } = null!;
 
-    public RazorIpInfoFactory App { get; private set; } = null!;
-
-    public HttpClient Client { get; private set; } = null!;
-
-    public FakeTimeProvider Clock { get; private set; } = null!;
-
-    public async Task InitializeAsync()
+    public static async Task<RdapRegistries> StartAsync()
     {
-        Iana = await RdapEmulator.StartAsync();
-        Arin = await RdapEmulator.StartAsync();
-        Ripe = await RdapEmulator.StartAsync();
-        Unlisted = await RdapEmulator.StartAsync();
+        var registries = new RdapRegistries
+        {
+            Iana = await RdapEmulator.StartAsync(),
+            Arin = await RdapEmulator.StartAsync(),
+            Ripe = await RdapEmulator.StartAsync(),
+            Unlisted = await RdapEmulator.StartAsync(),
+        };
+        registries.Script();
+        return registries;
+    }
+
+    private void Script()
+    {
         var arin = new Uri(Arin.Url, "registry/");
         var ripe = Ripe.Url;
 
@@ -77,23 +78,22 @@ public sealed class RdapSite : IAsyncLifetime
         Ripe.OnJson($"/ip/{RedirectedAddress}", RdapSamples.RipeNetwork(ripe.AbsoluteUri, RedirectedAddress));
         Ripe.OnJson($"/ip/{RipeAddress}", RdapSamples.RipeNetwork(ripe.AbsoluteUri, RipeAddress));
         Ripe.On($"/ip/{ThrottledAddress}", RdapEmulator.Throttle(120));
+    }
 
-        App = new RazorIpInfoFactory(Upstream);
-        Clock = App.UseFakeTime();
-        App.Settings["Rdap:BootstrapBaseUrl"] = Iana.Url.AbsoluteUri;
-        App.Settings["Rdap:LocalHosts:0"] = "127.0.0.1";
-        App.Settings["Rdap:Timeout"] = "00:00:01";
-        App.Settings["Rdap:MaxAnswerBytes"] = MaxAnswerBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        App.Settings["DownloadedData:Directory"] = downloads;
-        App.StartOnFreePort();
-        Client = App.CreateClient();
-        await UntilBootstrapIsLoadedAsync();
+    /// <summary>Points the site at these emulators, with loopback allowed for them alone and a 1 s registry timeout.</summary>
+    public void Configure(RazorIpInfoFactory app)
+    {
+        app.Settings["Rdap:BootstrapBaseUrl"] = Iana.Url.AbsoluteUri;
+        app.Settings["Rdap:LocalHosts:0"] = "127.0.0.1";
+        app.Settings["Rdap:Timeout"] = "00:00:01";
+        app.Settings["Rdap:MaxAnswerBytes"] = MaxAnswerBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        app.Settings["DownloadedData:Directory"] = downloads;
     }
 
     /// <summary>The bootstrap files are fetched in the background at start-up; the tests begin once all three are in.</summary>
-    private async Task UntilBootstrapIsLoadedAsync()
+    public static async Task UntilBootstrapIsLoadedAsync(IServiceProvider services)
     {
-        var bootstrap = App.Services.GetRequiredService<RdapBootstrap>();
+        var bootstrap = services.GetRequiredService<RdapBootstrap>();
         for (var deadline = DateTime.UtcNow.AddSeconds(30);
              !(bootstrap.AsLoaded && bootstrap.Loaded(IPAddress.Parse(ArinAddress)) && bootstrap.Loaded(IPAddress.IPv6Loopback));
              await Task.Delay(50))
@@ -105,15 +105,51 @@ public sealed class RdapSite : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        Client.Dispose();
-        await App.DisposeAsync();
-        Upstream.Dispose();
         await Iana.DisposeAsync();
         await Arin.DisposeAsync();
         await Ripe.DisposeAsync();
         await Unlisted.DisposeAsync();
         Directory.Delete(downloads, recursive: true);
+    }
+}
+
+/// <summary>The site in front of <see cref="RdapRegistries"/>, on a fake lookup clock.</summary>
+public sealed class RdapSite : IAsyncLifetime
+{
+    public IpApiEmulator Upstream { get; } = IpApiEmulator.Start();
+
+    public RdapRegistries Registries { get; private set; } = null!;
+
+    public RdapEmulator Arin => Registries.Arin;
+
+    public RdapEmulator Ripe => Registries.Ripe;
+
+    public RdapEmulator Unlisted => Registries.Unlisted;
+
+    public RazorIpInfoFactory App { get; private set; } = null!;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public FakeTimeProvider Clock { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Registries = await RdapRegistries.StartAsync();
+        App = new RazorIpInfoFactory(Upstream);
+        Clock = App.UseFakeTime();
+        Registries.Configure(App);
+        App.StartOnFreePort();
+        Client = App.CreateClient();
+        await RdapRegistries.UntilBootstrapIsLoadedAsync(App.Services);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await App.DisposeAsync();
+        Upstream.Dispose();
+        await Registries.DisposeAsync();
     }
 }

@@ -13,7 +13,7 @@ public sealed class RdapSiteTests(RdapSite site) : IClassFixture<RdapSite>
     [Fact]
     public async Task The_json_gives_registry_network_range_registrant_abuse_contact_and_record_link()
     {
-        var json = await client.GetFromJsonAsync<JsonElement>($"/api/ip-info/{RdapSite.ArinAddress}/registration");
+        var json = await client.GetFromJsonAsync<JsonElement>($"/api/ip-info/{RdapRegistries.ArinAddress}/registration");
 
         Assert.Equal("GOGL", json.GetProperty("name").GetString());
         Assert.Equal("NET-8-8-8-0-2", json.GetProperty("handle").GetString());
@@ -47,7 +47,7 @@ public sealed class RdapSiteTests(RdapSite site) : IClassFixture<RdapSite>
     [Fact]
     public async Task The_text_endpoint_gives_the_abuse_email_as_one_line()
     {
-        var response = await client.GetAsync($"/abuse?ip={RdapSite.ArinAddress}");
+        var response = await client.GetAsync($"/abuse?ip={RdapRegistries.ArinAddress}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
@@ -57,10 +57,10 @@ public sealed class RdapSiteTests(RdapSite site) : IClassFixture<RdapSite>
     [Fact]
     public async Task A_second_ask_is_answered_from_the_cache_without_a_registry_call()
     {
-        var path = $"/registry/ip/{RdapSite.CachedAddress}";
+        var path = $"/registry/ip/{RdapRegistries.CachedAddress}";
 
-        var first = await client.GetAsync($"/api/ip-info/{RdapSite.CachedAddress}/registration");
-        var second = await client.GetAsync($"/abuse?ip={RdapSite.CachedAddress}");
+        var first = await client.GetAsync($"/api/ip-info/{RdapRegistries.CachedAddress}/registration");
+        var second = await client.GetAsync($"/abuse?ip={RdapRegistries.CachedAddress}");
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("network-abuse@google.com\n", await second.Content.ReadAsStringAsync());
@@ -70,21 +70,21 @@ public sealed class RdapSiteTests(RdapSite site) : IClassFixture<RdapSite>
     [Fact]
     public async Task A_redirect_to_another_registry_the_bootstrap_names_is_followed()
     {
-        var json = await client.GetFromJsonAsync<JsonElement>($"/api/ip-info/{RdapSite.RedirectedAddress}/registration");
+        var json = await client.GetFromJsonAsync<JsonElement>($"/api/ip-info/{RdapRegistries.RedirectedAddress}/registration");
 
         Assert.Equal("abuse@ripe.net", json.GetProperty("abuseEmail").GetString());
         Assert.Equal("+31205354444", json.GetProperty("abusePhone").GetString());
         Assert.Equal(site.Ripe.Url.Authority, json.GetProperty("registry").GetString());
-        Assert.Equal(1, site.Ripe.RequestsTo($"/ip/{RdapSite.RedirectedAddress}"));
+        Assert.Equal(1, site.Ripe.RequestsTo($"/ip/{RdapRegistries.RedirectedAddress}"));
     }
 
     public static TheoryData<string, HttpStatusCode> HostileAnswers => new()
     {
-        { RdapSite.HugeAddress, HttpStatusCode.BadGateway },
-        { RdapSite.StallingAddress, HttpStatusCode.GatewayTimeout },
-        { RdapSite.UnlistedRedirectAddress, HttpStatusCode.BadGateway },
-        { RdapSite.PrivateRedirectAddress, HttpStatusCode.BadGateway },
-        { RdapSite.LoopRedirectAddress, HttpStatusCode.BadGateway },
+        { RdapRegistries.HugeAddress, HttpStatusCode.BadGateway },
+        { RdapRegistries.StallingAddress, HttpStatusCode.GatewayTimeout },
+        { RdapRegistries.UnlistedRedirectAddress, HttpStatusCode.BadGateway },
+        { RdapRegistries.PrivateRedirectAddress, HttpStatusCode.BadGateway },
+        { RdapRegistries.LoopRedirectAddress, HttpStatusCode.BadGateway },
     };
 
     [Theory]
@@ -109,7 +109,7 @@ public sealed class RdapSiteTests(RdapSite site) : IClassFixture<RdapSite>
     [Fact]
     public async Task A_redirect_to_a_host_the_bootstrap_does_not_name_is_never_followed()
     {
-        await client.GetAsync($"/api/ip-info/{RdapSite.UnlistedRedirectAddress}/registration");
+        await client.GetAsync($"/api/ip-info/{RdapRegistries.UnlistedRedirectAddress}/registration");
 
         Assert.Equal(0, site.Unlisted.Requests);
     }
@@ -117,7 +117,7 @@ public sealed class RdapSiteTests(RdapSite site) : IClassFixture<RdapSite>
     [Fact]
     public async Task A_registrys_429_is_obeyed_until_its_retry_after_while_other_registries_answer()
     {
-        var throttled = await client.GetAsync($"/api/ip-info/{RdapSite.ThrottledAddress}/registration");
+        var throttled = await client.GetAsync($"/api/ip-info/{RdapRegistries.ThrottledAddress}/registration");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, throttled.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(120), throttled.Headers.RetryAfter?.Delta);
 
@@ -127,7 +127,7 @@ public sealed class RdapSiteTests(RdapSite site) : IClassFixture<RdapSite>
         Assert.Equal(0, site.Ripe.RequestsTo("/ip/193.0.0.2"));
 
         // Another registry has its own budget.
-        var arin = await client.GetAsync($"/api/ip-info/{RdapSite.ArinAddress}/registration");
+        var arin = await client.GetAsync($"/api/ip-info/{RdapRegistries.ArinAddress}/registration");
         Assert.Equal(HttpStatusCode.OK, arin.StatusCode);
 
         site.Clock.Advance(TimeSpan.FromSeconds(121));
@@ -171,7 +171,7 @@ public sealed class RdapSiteTests(RdapSite site) : IClassFixture<RdapSite>
     [Fact]
     public async Task Markup_in_a_registrys_names_is_shown_as_text_never_run()
     {
-        var response = await client.GetAsync($"/registration?ip={RdapSite.ScriptAddress}");
+        var response = await client.GetAsync($"/registration?ip={RdapRegistries.ScriptAddress}");
         var html = await response.Content.ReadAsStringAsync();
         var document = await Html.ParseAsync(response);
 
@@ -186,18 +186,18 @@ public sealed class RdapSiteTests(RdapSite site) : IClassFixture<RdapSite>
     [Fact]
     public async Task The_page_without_javascript_shows_the_registration_and_a_way_back_to_the_card()
     {
-        var document = await client.GetDocumentAsync($"/registration?ip={RdapSite.RipeAddress}");
+        var document = await client.GetDocumentAsync($"/registration?ip={RdapRegistries.RipeAddress}");
 
         Assert.NotNull(document.QuerySelector("html"));
-        Assert.Equal(RdapSite.RipeAddress, document.QuerySelector("h1")!.TextContent.Trim());
+        Assert.Equal(RdapRegistries.RipeAddress, document.QuerySelector("h1")!.TextContent.Trim());
         Assert.NotNull(document.QuerySelector(".registration-body a[href='mailto:abuse@ripe.net']"));
-        Assert.NotNull(document.QuerySelector($"a[href='/?ip={RdapSite.RipeAddress}']"));
+        Assert.NotNull(document.QuerySelector($"a[href='/?ip={RdapRegistries.RipeAddress}']"));
     }
 
     [Fact]
     public async Task Htmx_gets_the_registration_fragment_alone()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/registration?ip={RdapSite.RipeAddress}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/registration?ip={RdapRegistries.RipeAddress}");
         request.Headers.Add("HX-Request", "true");
 
         var response = await client.SendAsync(request);
@@ -212,16 +212,16 @@ public sealed class RdapSiteTests(RdapSite site) : IClassFixture<RdapSite>
     [Fact]
     public async Task The_cards_first_html_links_to_the_registration_but_holds_none_of_it()
     {
-        var before = site.Arin.RequestsTo($"/registry/ip/{RdapSite.ArinAddress}");
-        var response = await client.GetAsync($"/?ip={RdapSite.ArinAddress}");
+        var before = site.Arin.RequestsTo($"/registry/ip/{RdapRegistries.ArinAddress}");
+        var response = await client.GetAsync($"/?ip={RdapRegistries.ArinAddress}");
         var html = await response.Content.ReadAsStringAsync();
         var document = await Html.ParseAsync(response);
 
         var section = document.Card().QuerySelector("details.registration")!;
-        Assert.Equal($"/registration?ip={RdapSite.ArinAddress}", section.GetAttribute("hx-get"));
-        Assert.NotNull(section.QuerySelector($"a[href='/registration?ip={RdapSite.ArinAddress}']"));
+        Assert.Equal($"/registration?ip={RdapRegistries.ArinAddress}", section.GetAttribute("hx-get"));
+        Assert.NotNull(section.QuerySelector($"a[href='/registration?ip={RdapRegistries.ArinAddress}']"));
         Assert.DoesNotContain("network-abuse@google.com", html, StringComparison.Ordinal);
-        Assert.Equal(before, site.Arin.RequestsTo($"/registry/ip/{RdapSite.ArinAddress}"));
+        Assert.Equal(before, site.Arin.RequestsTo($"/registry/ip/{RdapRegistries.ArinAddress}"));
     }
 
     [Fact]
