@@ -77,6 +77,11 @@ public sealed partial class ConfigurationErrorTests(ConfigurationErrorTests.Runs
         ("RequestLimits:BulkRequestTimeout", "RequestLimits:BulkRequestTimeout=soon"),
         ("Kestrel:Limits:MaxConcurrentConnections", "Kestrel:Limits:MaxConcurrentConnections=-5"),
         ("Kestrel:Limits:MaxConcurrentUpgradedConnections", "Kestrel:Limits:MaxConcurrentUpgradedConnections=lots"),
+        ("Tor:ExitListUrl", "Tor:ExitListUrl=check.torproject.org/torbulkexitlist"),
+        ("Tor:RefreshInterval", "Tor:RefreshInterval=00:00:01"),
+        ("Tor:StaleAfter", "Tor:StaleAfter=00:30:00"),
+        ("Tor:MaxListBytes", "Tor:MaxListBytes=0"),
+        ("DownloadedData:Directory", "DownloadedData:Directory= "),
     ];
 
     public static TheoryData<string, string> Mistakes
@@ -156,6 +161,7 @@ public sealed partial class ConfigurationErrorTests(ConfigurationErrorTests.Runs
                         ["DOTNET_ENVIRONMENT"] = "Production",
                         // Nothing here may reach the network: the site never gets as far as asking.
                         ["IpApi__BaseUrl"] = "http://127.0.0.1:9",
+                        ["Tor__ExitListUrl"] = "",
                     },
                 };
                 foreach (var setting in settings.Split(" | "))
