@@ -21,11 +21,15 @@ internal static class Health
             .AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
         // One entry per downloaded list, under its name, whichever features registered them.
         builder.Services.AddOptions<HealthCheckServiceOptions>()
-            .Configure<IEnumerable<IDownloadedDataStatus>>((health, downloads) =>
+            .Configure<IEnumerable<DownloadedDataName>>((health, downloads) =>
             {
-                foreach (var data in downloads)
+                foreach (var name in downloads.Select(data => data.Name))
                 {
-                    health.Registrations.Add(new HealthCheckRegistration(data.Name, _ => new DownloadedDataHealthCheck(data), null, [ReadyTag]));
+                    health.Registrations.Add(new HealthCheckRegistration(
+                        name,
+                        services => new DownloadedDataHealthCheck(services.GetServices<IDownloadedDataStatus>().Single(data => data.Name == name)),
+                        null,
+                        [ReadyTag]));
                 }
             });
         return builder;

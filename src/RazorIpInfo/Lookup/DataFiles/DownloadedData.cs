@@ -2,6 +2,12 @@ using System.Globalization;
 
 namespace RazorIpInfo.Lookup.DataFiles;
 
+/// <summary>
+/// A downloaded list's name, known without building the list (which reads options and the disk), so that
+/// /readyz can name its entries while start-up is still validating the options.
+/// </summary>
+internal sealed record DownloadedDataName(string Name);
+
 /// <summary>What <c>/readyz</c> and <c>/metrics</c> read of every downloaded list, whatever it holds.</summary>
 internal interface IDownloadedDataStatus
 {

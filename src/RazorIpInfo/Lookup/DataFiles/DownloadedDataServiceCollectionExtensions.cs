@@ -60,6 +60,7 @@ public static class DownloadedDataServiceCollectionExtensions
             provider.GetRequiredService<IHttpClientFactory>(),
             provider.GetRequiredKeyedService<TimeProvider>(LookupCacheServiceCollectionExtensions.ClockKey),
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("RazorIpInfo.Lookup.DataFiles.DownloadedData")));
+        services.AddSingleton(new DownloadedDataName(name));
         services.AddSingleton<IDownloadedDataStatus>(provider => (IDownloadedDataStatus)provider.GetRequiredKeyedService<IDownloadedData<T>>(name));
         services.AddSingleton<IHostedService>(provider => new DownloadedDataRefresher(
             (IDownloadedDataStatus)provider.GetRequiredKeyedService<IDownloadedData<T>>(name),

@@ -14,7 +14,7 @@ public sealed class TorOptions : IValidatableObject
     [HttpUrl]
     public string? ExitListUrl { get; set; } = DefaultExitListUrl;
 
-    /// <summary>Time between downloads; the Tor Project rebuilds the list about every half hour.</summary>
+    /// <summary>Time between downloads; exits come and go over hours, and the list is one public file everyone fetches.</summary>
     [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromHours(1);
 
@@ -22,7 +22,7 @@ public sealed class TorOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00")]
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromHours(6);
 
-    /// <summary>A larger list is refused and the previous one kept: the real one is about 20 KB.</summary>
+    /// <summary>A larger list is refused and the previous one kept: the real one is a few tens of KB.</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public long MaxListBytes { get; set; } = 4 * 1024 * 1024;
 
