@@ -6,6 +6,8 @@ using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.GeoDb;
 using RazorIpInfo.Lookup.HostNames;
 using RazorIpInfo.Lookup.Networks;
+using RazorIpInfo.Lookup.Rdap;
+using RazorIpInfo.Lookup.Tor;
 using RazorIpInfo.Observability;
 using RazorIpInfo.Pages;
 using RazorIpInfo.Personalisation;
@@ -23,6 +25,8 @@ builder.AddRedis();
 builder.AddIpLookup();
 builder.AddGeoDb();
 builder.AddNetworkData();
+builder.AddTorExitFlag();
+builder.AddRdap();
 builder.AddHostNameInput();
 builder.AddIpInfoApi();
 builder.AddBulkLookup();
@@ -57,6 +61,7 @@ app.MapRazorPages().WithStaticAssets().AnswerHeadLikeGet().RequirePerClientLimit
 var site = app.MapGroup("").AnswerHeadLikeGet().RequirePerClientLimits();
 site.MapIpInfoApi();
 site.MapAsApi();
+site.MapRegistrationApi();
 site.MapTextEndpoints();
 site.MapLanguageSwitch();
 

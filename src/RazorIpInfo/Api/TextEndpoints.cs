@@ -5,6 +5,7 @@ using RazorIpInfo.Hosting;
 using RazorIpInfo.Lookup;
 using RazorIpInfo.Lookup.HostNames;
 using RazorIpInfo.Lookup.Networks;
+using RazorIpInfo.Lookup.Tor;
 
 namespace RazorIpInfo.Api;
 
@@ -45,6 +46,9 @@ public static class TextEndpoints
                 Line($"Give a network: {NetworkPath}?ip=8.8.8.0/24 or {NetworkPath}?ip=2001:db8::/32", StatusCodes.Status400BadRequest))
             .ExcludeFromDescription();
 
+        app.MapGet("/tor", (string? ip, HttpContext context, IpLookupService lookup, AddressQuery query, TorExits tor, CancellationToken cancellationToken) =>
+                TorAsync(ip, context, lookup, query, tor, cancellationToken))
+            .ExcludeFromDescription();
         return app;
     }
 
@@ -72,6 +76,28 @@ public static class TextEndpoints
                 return null;
         }
     }
+
+    /// "yes", "no", or "unknown" while no exit list is loaded. A public address is answered from the list
+    /// alone, without a lookup (no upstream budget spent, and an answer while ip-api.com is down); a host
+    /// name, the visitor's own address and anything that is not a public address go through the lookup.
+    /// </summary>
+    internal static Task<IResult> TorAsync(
+        string? ip, HttpContext context, IpLookupService lookup, AddressQuery query, TorExits tor, CancellationToken cancellationToken)
+    {
+        var known = string.IsNullOrWhiteSpace(ip) ? VisitorAddress.From(context).Address
+            : AddressInput.TryParse(ip, out var typed) ? AddressInput.Normalise(typed)
+            : null;
+        return known is not null && AddressScope.Classify(known) == AddressKind.Public
+            ? Task.FromResult(Line(TorAnswer(tor.IsExit(known)), StatusCodes.Status200OK))
+            : AnswerAsync(ip, info => TorAnswer(info.TorExit), context, lookup, query, cancellationToken);
+    }
+
+    private static string TorAnswer(bool? exit) => exit switch
+    {
+        true => "yes",
+        false => "no",
+        null => "unknown",
+    };
 
     /// <summary>The address's field as a line; a failure as a short line with the same status as the JSON API.</summary>
     internal static async Task<IResult> AnswerAsync(

@@ -36,7 +36,7 @@ public static class BulkExport
     private static readonly string[] CsvColumns =
     [
         "query", "address", "outcome", "country", "country_code", "region", "city", "latitude", "longitude",
-        "as_number", "as_name", "organisation", "isp", "hosting", "proxy", "mobile", "provider", "detail",
+        "as_number", "as_name", "organisation", "isp", "hosting", "proxy", "mobile", "tor", "provider", "detail",
     ];
 
     /// <summary>RFC 4180 CSV, UTF-8 with a byte order mark so that spreadsheets read accents and CJK right.</summary>
@@ -54,7 +54,7 @@ public static class BulkExport
                 Text(info?.Country), Text(info?.CountryCode), Text(info?.Region), Text(info?.City),
                 Number(info?.Latitude), Number(info?.Longitude),
                 Text(info?.AsNumber), Text(info?.AsName), Text(info?.Organisation), Text(info?.Isp),
-                Flag(info?.Hosting), Flag(info?.Proxy), Flag(info?.Mobile), Text(info?.Provider), Text(detail),
+                Flag(info?.Hosting), Flag(info?.Proxy), Flag(info?.Mobile), Flag(info?.TorExit), Text(info?.Provider), Text(detail),
             ];
             csv.AppendJoin(',', cells.Select(Quote)).Append("\r\n");
         }

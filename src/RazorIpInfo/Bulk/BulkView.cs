@@ -55,6 +55,7 @@ public sealed record BulkView(string? Sort = null, bool Descending = false, stri
         new("hosting", "Card.Network.Hosting", info => info.Hosting),
         new("proxy", "Card.Network.Proxy", info => info.Proxy),
         new("mobile", "Card.Network.Mobile", info => info.Mobile),
+        new("tor", "Card.Network.TorExit", info => info.TorExit),
     ];
 
     public static readonly IReadOnlyList<BulkOutcomeFilter> Outcomes =

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Text.Json.Serialization;
 
 namespace RazorIpInfo.Lookup;
 
@@ -33,6 +34,13 @@ public sealed record IpInfo
 
     /// <summary>The network prefix (CIDR) the address is in, from the offline network data whichever provider answered.</summary>
     public string? Network { get; init; }
+
+    /// <summary>
+    /// Whether the address is on the Tor Project's exit list loaded now, whichever provider answered; null while
+    /// no list is loaded. Set after the cache (<see cref="Tor.TorExits.Flag"/>), never kept from a cached record.
+    /// </summary>
+    [JsonPropertyName("tor")]
+    public bool? TorExit { get; init; }
 
     /// <summary>The host name that was asked for, when the address came from resolving one.</summary>
     public string? HostName { get; init; }

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using RazorIpInfo.Lookup.GeoDb;
 using RazorIpInfo.Lookup.Networks;
+using RazorIpInfo.Lookup.Tor;
 
 namespace RazorIpInfo.Lookup;
 
@@ -10,7 +11,7 @@ namespace RazorIpInfo.Lookup;
 /// addresses itself so that no quota is spent on answers known in advance.
 /// </summary>
 public sealed class IpLookupService(
-    IIpInfoProvider provider, LookupMetrics metrics, NetworkDatabase networks, MmdbProvider offline, IOptions<LookupOptions> options)
+    IIpInfoProvider provider, LookupMetrics metrics, NetworkDatabase networks, TorExits tor, MmdbProvider offline, IOptions<LookupOptions> options)
 {
     public Task<LookupResult> LookupAsync(IPAddress address, string language, CancellationToken cancellationToken) =>
         LookupAsync(address, language, refresh: false, cancellationToken);
@@ -102,8 +103,8 @@ public sealed class IpLookupService(
         metrics.Lookup(result);
         return result switch
         {
-            // After the cache, not inside it: the prefix follows the network data loaded now, and costs less than a cache read.
-            LookupResult.Found found => found with { Info = networks.Enrich(found.Info) },
+            // After the cache, not inside it: the prefix and the Tor flag follow the data loaded now, and cost less than a cache read.
+            LookupResult.Found found => found with { Info = tor.Flag(networks.Enrich(found.Info)) },
             // Looked at now, not when the failure was cached: the database may have arrived since.
             LookupResult.Unavailable { Reason: UnavailableReason.Unreachable } unreachable =>
                 unreachable with { OfflineDatabaseLoaded = options.Value.EffectiveProviders.Contains(MmdbProvider.Id) && offline.IsLoaded },

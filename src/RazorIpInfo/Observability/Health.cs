@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using RazorIpInfo.Lookup.DataFiles;
 using RazorIpInfo.Redis;
 
 namespace RazorIpInfo.Observability;
@@ -18,6 +19,19 @@ internal static class Health
         builder.Services.AddHealthChecks()
             .AddCheck<UpstreamHealthCheck>("upstream", tags: [ReadyTag])
             .AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
+        // One entry per downloaded list, under its name, whichever features registered them.
+        builder.Services.AddOptions<HealthCheckServiceOptions>()
+            .Configure<IEnumerable<DownloadedDataName>>((health, downloads) =>
+            {
+                foreach (var name in downloads.Select(data => data.Name))
+                {
+                    health.Registrations.Add(new HealthCheckRegistration(
+                        name,
+                        services => new DownloadedDataHealthCheck(services.GetServices<IDownloadedDataStatus>().Single(data => data.Name == name)),
+                        null,
+                        [ReadyTag]));
+                }
+            });
         return builder;
     }
 
@@ -32,6 +46,12 @@ internal static class Health
         return app;
     }
 
+    // A check's figures (a list's ageSeconds) only where it has some.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
     private static Task WriteJsonAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
@@ -40,8 +60,13 @@ internal static class Health
             status = report.Status.ToString(),
             checks = report.Entries.ToDictionary(
                 entry => entry.Key,
-                entry => new { status = entry.Value.Status.ToString(), description = entry.Value.Description }),
+                entry => new
+                {
+                    status = entry.Value.Status.ToString(),
+                    description = entry.Value.Description,
+                    data = entry.Value.Data.Count > 0 ? entry.Value.Data : null,
+                }),
         };
-        return JsonSerializer.SerializeAsync(context.Response.Body, body, JsonSerializerOptions.Web, context.RequestAborted);
+        return JsonSerializer.SerializeAsync(context.Response.Body, body, Json, context.RequestAborted);
     }
 }

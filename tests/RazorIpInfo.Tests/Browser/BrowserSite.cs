@@ -44,6 +44,9 @@ public sealed class BrowserSite : IAsyncLifetime
 
     public Uri BaseUrl { get; private set; } = null!;
 
+    /// <summary>Settings a test class adds to the site's (emulated registries, say), before it starts.</summary>
+    public Action<RazorIpInfoFactory>? ConfigureFactory { get; init; }
+
     public IBrowser Browser { get; private set; } = null!;
 
     public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
@@ -84,6 +87,7 @@ public sealed class BrowserSite : IAsyncLifetime
         // One factory, which builds the host: a derived one (WithWebHostBuilder) would build through this one
         // and lose its own settings.
         factory.ConfigureTestServices = services => services.AddTransient<IStartupFilter, ContentSecurityPolicyFilter>();
+        ConfigureFactory?.Invoke(factory);
         BaseUrl = factory.StartOnFreePort();
 
         playwright = await Playwright.CreateAsync();

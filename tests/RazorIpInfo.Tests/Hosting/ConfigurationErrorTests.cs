@@ -77,6 +77,19 @@ public sealed partial class ConfigurationErrorTests(ConfigurationErrorTests.Runs
         ("RequestLimits:BulkRequestTimeout", "RequestLimits:BulkRequestTimeout=soon"),
         ("Kestrel:Limits:MaxConcurrentConnections", "Kestrel:Limits:MaxConcurrentConnections=-5"),
         ("Kestrel:Limits:MaxConcurrentUpgradedConnections", "Kestrel:Limits:MaxConcurrentUpgradedConnections=lots"),
+        ("Tor:ExitListUrl", "Tor:ExitListUrl=check.torproject.org/torbulkexitlist"),
+        ("Tor:RefreshInterval", "Tor:RefreshInterval=00:00:01"),
+        ("Tor:StaleAfter", "Tor:StaleAfter=00:30:00"),
+        ("Tor:MaxListBytes", "Tor:MaxListBytes=0"),
+        ("DownloadedData:Directory", "DownloadedData:Directory= "),
+        ("Rdap:BootstrapBaseUrl", "Rdap:BootstrapBaseUrl=data.iana.org/rdap"),
+        ("Rdap:BootstrapRefreshInterval", "Rdap:BootstrapRefreshInterval=00:00:01"),
+        ("Rdap:CacheDuration", "Rdap:CacheDuration=365.00:00:00"),
+        ("Rdap:FailureCacheDuration", "Rdap:FailureCacheDuration=00:00:00"),
+        ("Rdap:MaxAnswerBytes", "Rdap:MaxAnswerBytes=10"),
+        ("Rdap:Timeout", "Rdap:Timeout=00:05:00"),
+        ("Rdap:RequestsPerMinute", "Rdap:RequestsPerMinute=0"),
+        ("Rdap:LocalHosts", "Rdap:LocalHosts:0=http://127.0.0.1:8080"),
     ];
 
     public static TheoryData<string, string> Mistakes
@@ -156,6 +169,8 @@ public sealed partial class ConfigurationErrorTests(ConfigurationErrorTests.Runs
                         ["DOTNET_ENVIRONMENT"] = "Production",
                         // Nothing here may reach the network: the site never gets as far as asking.
                         ["IpApi__BaseUrl"] = "http://127.0.0.1:9",
+                        ["Tor__ExitListUrl"] = "",
+                        ["Rdap__BootstrapBaseUrl"] = "",
                     },
                 };
                 foreach (var setting in settings.Split(" | "))

@@ -37,6 +37,12 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
         ["GeoDb:Directory"] = GeoDbDirectory,
         // A small extract of the network data, so every site built here has prefixes and AS pages at once.
         ["Networks:Directory"] = Path.Combine(AppContext.BaseDirectory, "Lookup", "Networks", "Fixture"),
+        // No Tor exit list (the default URL is the Tor Project's, a public host) unless a test serves one,
+        // and downloaded lists in a folder of this site's own, created only if it downloads one.
+        ["Tor:ExitListUrl"] = "",
+        ["DownloadedData:Directory"] = Path.Combine(Path.GetTempPath(), "razoripinfo-downloads-" + Guid.NewGuid().ToString("N")),
+        // No RDAP bootstrap (the default is IANA's, a public host) unless a test serves one (Lookup/Rdap/RdapSite).
+        ["Rdap:BootstrapBaseUrl"] = "",
     };
 
     /// <summary>Where scripts/fetch-geodb.sh puts the offline database: data/geodb in the repository.</summary>

@@ -239,6 +239,7 @@ public sealed class RequestLimitTests : EmulatedUpstreamTests
                 ["IpApi__BaseUrl"] = Upstream.Url,
                 ["GeoDb__Directory"] = working.FullName,
                 ["Networks__Directory"] = working.FullName,
+                ["Tor__ExitListUrl"] = "",
             },
         };
         var output = new StringBuilder();

@@ -8,10 +8,11 @@ namespace RazorIpInfo.Lookup.Quota;
 /// Sits under the resilience pipeline, so every attempt, retries included, is paid for. When the budget
 /// is spent it answers 429 itself, exactly as the upstream would, and nothing is sent.
 /// </summary>
-public sealed partial class UpstreamQuotaHandler(IUpstreamQuota quota, UpstreamCircuit circuit, LookupMetrics metrics, TimeProvider time, ILogger<UpstreamQuotaHandler> logger) : DelegatingHandler
+public sealed partial class UpstreamQuotaHandler(Func<Uri?, IUpstreamQuota> quotaFor, UpstreamCircuit circuit, LookupMetrics metrics, TimeProvider time, ILogger<UpstreamQuotaHandler> logger) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        var quota = quotaFor(request.RequestUri);
         if (await quota.TryReserveAsync(cancellationToken) is { } wait)
         {
             var held = new HttpResponseMessage(HttpStatusCode.TooManyRequests) { RequestMessage = request };

@@ -19,29 +19,46 @@ public static class UpstreamQuotaRegistration
     /// The handler is installed whatever the limit: an upstream that says stop is obeyed with or without a key.
     /// </summary>
     /// <param name="requestsPerMinute">The configured limit; 0 is no limit of our own.</param>
-    public static IHttpClientBuilder AddUpstreamQuota(this IHttpClientBuilder client, string budget, Func<IServiceProvider, int> requestsPerMinute)
+    /// <param name="perHost">A budget per host (and port) the client calls, each under its own key: <paramref name="budget"/>:host:port.</param>
+    public static IHttpClientBuilder AddUpstreamQuota(this IHttpClientBuilder client, string budget, Func<IServiceProvider, int> requestsPerMinute, bool perHost = false)
     {
         // Decided when first resolved, like the cache, so that configuration added late (tests) counts.
-        client.Services.AddKeyedSingleton<IUpstreamQuota>(budget, (provider, _) =>
+        client.Services.AddKeyedSingleton<IUpstreamQuota>(budget, (provider, _) => Create(provider, budget));
+        if (perHost)
+        {
+            client.Services.AddKeyedSingleton(budget, (provider, _) => new PerHostQuotas(host => Create(provider, $"{budget}:{host}")));
+        }
+
+        return client.AddHttpMessageHandler(provider => ActivatorUtilities.CreateInstance<UpstreamQuotaHandler>(
+            provider,
+            perHost
+                ? provider.GetRequiredKeyedService<PerHostQuotas>(budget).For
+                : (Func<Uri?, IUpstreamQuota>)(_ => provider.GetRequiredKeyedService<IUpstreamQuota>(budget)),
+            provider.GetRequiredKeyedService<UpstreamCircuit>(budget),
+            LookupClock(provider)));
+
+        IUpstreamQuota Create(IServiceProvider provider, string key)
         {
             var limit = requestsPerMinute(provider) is > 0 and var configured ? configured : Unlimited;
             var inProcess = new InProcessUpstreamQuota(limit, TimeSpan.FromMinutes(1), LookupClock(provider));
             return provider.GetRequiredService<RedisConnection>() is { IsConfigured: true } redis
                 ? new RedisUpstreamQuota(
                     redis,
-                    RedisKeyPrefix + budget,
+                    RedisKeyPrefix + key,
                     limit,
                     TimeSpan.FromMinutes(1),
                     inProcess,
                     provider.GetRequiredService<ILogger<RedisUpstreamQuota>>())
                 : inProcess;
-        });
+        }
+    }
 
-        return client.AddHttpMessageHandler(provider => ActivatorUtilities.CreateInstance<UpstreamQuotaHandler>(
-            provider,
-            provider.GetRequiredKeyedService<IUpstreamQuota>(budget),
-            provider.GetRequiredKeyedService<UpstreamCircuit>(budget),
-            LookupClock(provider)));
+    /// <summary>One budget per host, made on the first call to it.</summary>
+    private sealed class PerHostQuotas(Func<string, IUpstreamQuota> create)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IUpstreamQuota> quotas = new(StringComparer.OrdinalIgnoreCase);
+
+        public IUpstreamQuota For(Uri? url) => quotas.GetOrAdd(url?.Authority ?? "", create);
     }
 
     private static TimeProvider LookupClock(IServiceProvider provider) =>

@@ -36,7 +36,12 @@ public static class HardenedUpstream
     /// Redirects are not followed: an upstream says what it knows, never where to go.
     /// </summary>
     /// <param name="name">The client's name, its budget's and its circuit's (the Redis key of the budget ends with it).</param>
-    public static IHttpClientBuilder AddHardenedUpstream(this IServiceCollection services, string name, Func<IServiceProvider, UpstreamPolicy> policy)
+    /// <param name="perHost">
+    /// One client for many upstreams (the RDAP registries): each host (and port) the client calls has a breaker and
+    /// a budget of its own, so one slow or throttling host never stops calls to another. The keyed
+    /// <see cref="UpstreamCircuit"/> then records the last call to any of them, and has no breaker state.
+    /// </param>
+    public static IHttpClientBuilder AddHardenedUpstream(this IServiceCollection services, string name, Func<IServiceProvider, UpstreamPolicy> policy, bool perHost = false)
     {
         services.AddKeyedSingleton(name, (provider, _) =>
             new UpstreamCircuit(provider.GetRequiredKeyedService<TimeProvider>(Caching.LookupCacheServiceCollectionExtensions.ClockKey)));
@@ -65,7 +70,13 @@ public static class HardenedUpstream
         // a key), on every line logged during the call. The typed clients log what matters in their own words.
         client.RemoveAllLoggers();
 
-        client.AddStandardResilienceHandler()
+        var resilience = client.AddStandardResilienceHandler();
+        if (perHost)
+        {
+            resilience.SelectPipelineByAuthority();
+        }
+
+        resilience
             .Configure((resilience, provider) =>
             {
                 var settings = policy(provider);
@@ -83,9 +94,13 @@ public static class HardenedUpstream
                 resilience.CircuitBreaker.FailureRatio = 0.5;
                 resilience.CircuitBreaker.BreakDuration = settings.CircuitBreakDuration;
                 resilience.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome));
-                resilience.CircuitBreaker.StateProvider = provider.GetRequiredKeyedService<UpstreamCircuit>(name).State;
+                // A state provider watches one breaker; per host there are several, each with its own state.
+                if (!perHost)
+                {
+                    resilience.CircuitBreaker.StateProvider = provider.GetRequiredKeyedService<UpstreamCircuit>(name).State;
+                }
             });
-        client.AddUpstreamQuota(name, provider => policy(provider).RequestsPerMinute);
+        client.AddUpstreamQuota(name, provider => policy(provider).RequestsPerMinute, perHost);
         client.AddHttpMessageHandler(provider => new BoundedAnswerHandler(policy(provider).MaxResponseBytes));
         return client;
     }

@@ -148,12 +148,13 @@ public static class CardFormat
 
     public static string? NetworkFlags(IpInfo info, IStringLocalizer<SharedResource> text)
     {
-        if (info is { Mobile: null, Proxy: null, Hosting: null })
+        // A Tor list's "no" alone says nothing of the provider's flags (the offline database has none).
+        if (info is { Mobile: null, Proxy: null, Hosting: null } && info.TorExit != true)
         {
             return null;
         }
 
-        var flags = new List<string>(3);
+        var flags = new List<string>(4);
         if (info.Mobile == true)
         {
             flags.Add(text["Card.Network.Mobile"]);
@@ -167,6 +168,11 @@ public static class CardFormat
         if (info.Hosting == true)
         {
             flags.Add(text["Card.Network.Hosting"]);
+        }
+
+        if (info.TorExit == true)
+        {
+            flags.Add(text["Card.Network.TorExit"]);
         }
 
         return flags.Count == 0 ? text["Card.Network.None"] : string.Join(", ", flags);
