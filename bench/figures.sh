@@ -20,7 +20,7 @@ dotnet "$work/upstream/IpApiEmulator.dll" --port "$upstream_port" >"$work/upstre
 pids+=($!)
 wait_for "http://127.0.0.1:$upstream_port/__count"
 (cd "$repo/src/RazorIpInfo" && exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$site" \
-  IpApi__BaseUrl="http://127.0.0.1:$upstream_port" Tor__ExitListUrl= Lookup__Providers__0=ip-api \
+  IpApi__BaseUrl="http://127.0.0.1:$upstream_port" Tor__ExitListUrl= Rdap__BootstrapBaseUrl= Lookup__Providers__0=ip-api \
   dotnet bin/Debug/net10.0/RazorIpInfo.dll) >"$work/site.log" 2>&1 &
 pids+=($!)
 wait_for "$site/healthz"

@@ -21,7 +21,7 @@ refused="http://127.0.0.1:$(free_port)"
 
 dotnet build "$repo/src/RazorIpInfo" -nologo -v q >/dev/null
 (cd "$repo/src/RazorIpInfo" && exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$site" \
-  IpApi__BaseUrl="$refused" Tor__ExitListUrl= dotnet bin/Debug/net10.0/RazorIpInfo.dll) >"$work/site.log" 2>&1 &
+  IpApi__BaseUrl="$refused" Tor__ExitListUrl= Rdap__BootstrapBaseUrl= dotnet bin/Debug/net10.0/RazorIpInfo.dll) >"$work/site.log" 2>&1 &
 pids+=($!)
 wait_for "$site/healthz"
 # Start-up's lines (what is loaded, what is missing) are not the run's.

@@ -59,7 +59,7 @@ start_site() {
     RateLimits__LookupsPerMinute=10000000 \
     RateLimits__OwnCardPerMinute=10000000 \
     IpApi__RequestsPerMinute=0 \
-    IpApi__BaseUrl="http://127.0.0.1:$upstream_port" Tor__ExitListUrl= \
+    IpApi__BaseUrl="http://127.0.0.1:$upstream_port" Tor__ExitListUrl= Rdap__BootstrapBaseUrl= \
     Lookup__Providers__0=ip-api \
     ${PROFILE:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} \
     dotnet RazorIpInfo.dll) >"$work/site.log" 2>&1 &

@@ -80,7 +80,7 @@ def main():
 
     port = free_port()
     env = dict(os.environ, ASPNETCORE_ENVIRONMENT="Production", ASPNETCORE_URLS=f"http://127.0.0.1:{port}",
-               IpApi__BaseUrl="http://127.0.0.1:9", Tor__ExitListUrl="", Lookup__Providers__0="ip-api")
+               IpApi__BaseUrl="http://127.0.0.1:9", Tor__ExitListUrl="", Rdap__BootstrapBaseUrl="", Lookup__Providers__0="ip-api")
     site = subprocess.Popen(["dotnet", args.dll], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(300):

@@ -50,7 +50,7 @@ start_instance() { # port -> pid in $instance_pid
   ASPNETCORE_ENVIRONMENT=Production \
   ConnectionStrings__Redis="127.0.0.1:$redis_port" \
   Cache__KeySecret="scale-out-test-secret-0123456789" \
-  IpApi__BaseUrl="http://127.0.0.1:$emulator_port" Tor__ExitListUrl= \
+  IpApi__BaseUrl="http://127.0.0.1:$emulator_port" Tor__ExitListUrl= Rdap__BootstrapBaseUrl= \
   Lookup__Providers__0=ip-api \
   RateLimits__LookupsPerMinute=100000 RateLimits__OwnCardPerMinute=100000 RateLimits__ConcurrentRequestsPerClient=1000 \
   DualStack__SiteHost=site.test DualStack__Ipv4Host=v4.test DualStack__Ipv6Host=v6.test \
