@@ -105,8 +105,7 @@ public sealed class TorExitFlagTests : TorSiteTests
 
         var page = await Html.ParseAsync(await BulkPageTests.PostFormAsync(client, $"{ListedV4}\n{UnlistedV4}\n185.220.101.1\n"));
 
-        var total = page.QuerySelectorAll(".bulk-totals div").Single(d => d.QuerySelector("dt")!.TextContent == "Tor exit node");
-        Assert.Equal("2", total.QuerySelector("dd")!.TextContent);
+        Assert.Equal("2", BulkPageTests.Total(page, "Tor exit node"));
         var flagged = page.QuerySelectorAll("#bulk-table tbody tr")
             .Where(row => row.TextContent.Contains("Tor exit node", StringComparison.Ordinal))
             .Select(row => row.QuerySelector("th")!.TextContent.Trim());
