@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using RazorIpInfo.Hosting;
 using RazorIpInfo.Redis;
 
 namespace RazorIpInfo.Observability;
@@ -17,7 +18,9 @@ internal static class Health
     {
         builder.Services.AddHealthChecks()
             .AddCheck<UpstreamHealthCheck>("upstream", tags: [ReadyTag])
-            .AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
+            .AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag])
+            // Unhealthy until the instance has served its own hot paths (Hosting/WarmUp.cs).
+            .AddCheck<WarmUpHealthCheck>("warm-up", tags: [ReadyTag]);
         return builder;
     }
 

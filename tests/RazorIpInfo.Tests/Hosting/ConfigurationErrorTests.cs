@@ -77,6 +77,8 @@ public sealed partial class ConfigurationErrorTests(ConfigurationErrorTests.Runs
         ("RequestLimits:BulkRequestTimeout", "RequestLimits:BulkRequestTimeout=soon"),
         ("Kestrel:Limits:MaxConcurrentConnections", "Kestrel:Limits:MaxConcurrentConnections=-5"),
         ("Kestrel:Limits:MaxConcurrentUpgradedConnections", "Kestrel:Limits:MaxConcurrentUpgradedConnections=lots"),
+        ("WarmUp:Enabled", "WarmUp:Enabled=maybe"),
+        ("WarmUp:Deadline", "WarmUp:Deadline=00:00:00"),
     ];
 
     public static TheoryData<string, string> Mistakes
