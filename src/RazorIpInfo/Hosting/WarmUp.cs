@@ -55,8 +55,14 @@ public static partial class WarmUp
         ("text", "/", [("User-Agent", "curl/8.5.0"), ("Accept", "*/*")]),
     ];
 
-    /// <summary>Requests per path in a round, and how many run at once.</summary>
-    private const int PerPathPerRound = 40;
+    /// <summary>Requests per path in a round, and how many run at once. Tiered compilation promotes a method after 30 calls.</summary>
+    private const int PerPathPerRound = 25;
+
+    /// <summary>
+    /// Rounds at most: by then the hot paths have been called hundreds of times, and what the JIT still compiles
+    /// (on a busy machine it compiles for longer) is rarely on them (bench/run.sh stops its warm-up at 15 too).
+    /// </summary>
+    private const int MaxRounds = 15;
 
     private const int Concurrency = 4;
 
@@ -140,7 +146,7 @@ public static partial class WarmUp
             };
             var names = forwarded.Value;
             var rounds = 0;
-            for (var settled = false; !settled; rounds++)
+            for (var settled = false; !settled && rounds < MaxRounds; rounds++)
             {
                 var compiledBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
                 foreach (var path in Paths)

@@ -18,6 +18,8 @@ public sealed class WarmUpTests : EmulatedUpstreamTests
         Upstream.Respond("8.8.8.8", Response.Create().WithStatusCode(200).WithBodyAsJson(IpApiEmulator.Samples.GoogleDnsV4).WithDelay(TimeSpan.FromSeconds(2)));
         await using var app = new RazorIpInfoFactory(Upstream);
         app.Settings["WarmUp:Enabled"] = "true";
+        // A Debug build on a test machine busy with other runs is slow to warm; the default is 30 s.
+        app.Settings["WarmUp:Deadline"] = "00:02:00";
         using var client = new HttpClient { BaseAddress = app.StartOnFreePort() };
 
         var (coldStatus, cold) = await ReadyAsync(client);
@@ -25,8 +27,7 @@ public sealed class WarmUpTests : EmulatedUpstreamTests
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, coldStatus);
         Assert.Equal("Unhealthy", WarmUpStatus(cold));
-        Assert.Equal(HttpStatusCode.OK, warmStatus);
-        Assert.Equal("Healthy", WarmUpStatus(warm));
+        Assert.True(warmStatus == HttpStatusCode.OK && WarmUpStatus(warm) == "Healthy", $"{(int)warmStatus}: {warm}");
         Assert.StartsWith("Warm:", WarmUpDescription(warm), StringComparison.Ordinal);
         // Hundreds of requests, one upstream lookup: the rest were cache hits, as a visitor's would be.
         Assert.Equal(1, Upstream.RequestsFor("8.8.8.8"));
@@ -76,8 +77,8 @@ public sealed class WarmUpTests : EmulatedUpstreamTests
 
     private static async Task<(HttpStatusCode Status, JsonElement Body)> PollAsync(HttpClient client, Func<JsonElement, bool> done)
     {
-        // Bounded: the warm-up's own deadline is 30 s; a busy test machine gets as long again.
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(200))
+        // Bounded, a little beyond the longest warm-up deadline these tests set.
+        for (var deadline = DateTime.UtcNow.AddSeconds(150); ; await Task.Delay(200))
         {
             var answer = await ReadyAsync(client);
             if (done(answer.Body) || DateTime.UtcNow > deadline)
