@@ -29,9 +29,14 @@ public sealed class WarmUpTests : EmulatedUpstreamTests
         Assert.Equal("Unhealthy", WarmUpStatus(cold));
         Assert.True(warmStatus == HttpStatusCode.OK && WarmUpStatus(warm) == "Healthy", $"{(int)warmStatus}: {warm}");
         Assert.StartsWith("Warm:", WarmUpDescription(warm), StringComparison.Ordinal);
-        // Hundreds of requests, one upstream lookup: the rest were cache hits, as a visitor's would be.
-        Assert.Equal(1, Upstream.RequestsFor("8.8.8.8"));
-        Assert.DoesNotContain(app.Logs.GetSnapshot(), line => line.Message.Contains("8.8.8.8", StringComparison.Ordinal));
+        // Hundreds of requests, one upstream lookup (and its retries, when a busy machine makes an attempt time
+        // out): the rest were cache hits, as a visitor's would be.
+        Assert.InRange(Upstream.RequestsFor("8.8.8.8"), 1, 3);
+        // The warm-up says how it went, never whose address it asked about (the factory logs every framework line at
+        // Trace, request URLs included, which production's appsettings.json turns off).
+        var warmUpLines = app.Logs.GetSnapshot().Where(line => line.Category?.EndsWith("WarmUpService", StringComparison.Ordinal) == true).ToList();
+        Assert.Contains(warmUpLines, line => line.Message.StartsWith("Warm:", StringComparison.Ordinal));
+        Assert.DoesNotContain(warmUpLines, line => line.Message.Contains("8.8.8.8", StringComparison.Ordinal));
     }
 
     [Fact]
