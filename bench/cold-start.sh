@@ -9,7 +9,7 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-seconds=${SECONDS_AFTER_READY:-20}
+window=${SECONDS_AFTER_READY:-20}
 connections=${CONNECTIONS:-32}
 threads=${THREADS:-2}
 latency_ms=${LATENCY_MS:-50}
@@ -42,7 +42,7 @@ for mode in $modes; do
   for _ in $(seq 1 900); do curl -sf -o /dev/null "$site/readyz" && break; sleep 0.1; done
   ready=$(date +%s.%N)
   curve=()
-  for _ in $(seq 1 "$seconds"); do
+  for _ in $(seq 1 "$window"); do
     out=$(wrk -t "$threads" -c "$connections" -d 1s -s "$repo/bench/wrk.lua" "${browser[@]}" "$site$url_path" | grep '^RESULT')
     eval "${out#RESULT }"
     curve+=("$(python3 -c "print(f'{$requests / $seconds:.0f}')")")
@@ -51,7 +51,7 @@ for mode in $modes; do
   kill "$site_pid"; wait "$site_pid" 2>/dev/null || true
 done
 
-python3 - "$seconds" "$url_path" "${modes}" "$(for m in $modes; do echo "${curves[$m]}"; done)" <<'PY'
+python3 - "$window" "$url_path" "${modes}" "$(for m in $modes; do echo "${curves[$m]}"; done)" <<'PY'
 import sys
 seconds, path, modes, rows = int(sys.argv[1]), sys.argv[2], sys.argv[3].split(), sys.argv[4].splitlines()
 print(f"# Cold instance, GET {path}, requests/s in each second after /readyz said ready\n")
