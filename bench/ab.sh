@@ -43,7 +43,9 @@ for build in base new; do
     dotnet RazorIpInfo.dll) >"$work/$build.log" 2>&1 &
   pid[$build]=$!; pids+=($!)
 done
-wait_for "${url[base]}/healthz"; wait_for "${url[new]}/readyz"
+wait_for "${url[base]}/healthz"; wait_for "${url[new]}/healthz"
+# A build with the warm-up reports ready once warm (up to its 30 s deadline, then Degraded, still 200).
+for _ in $(seq 1 600); do curl -sf -o /dev/null "${url[new]}/readyz" && break; sleep 0.1; done
 
 browser=(-H 'X-Forwarded-For: 8.8.8.8' -H 'Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')
 fragment=(-H 'X-Forwarded-For: 8.8.8.8' -H 'HX-Request: true')
