@@ -18,8 +18,11 @@ public sealed class WarmUpTests : EmulatedUpstreamTests
         Upstream.Respond("8.8.8.8", Response.Create().WithStatusCode(200).WithBodyAsJson(IpApiEmulator.Samples.GoogleDnsV4).WithDelay(TimeSpan.FromSeconds(2)));
         await using var app = new RazorIpInfoFactory(Upstream);
         app.Settings["WarmUp:Enabled"] = "true";
-        // A Debug build on a test machine busy with other runs is slow to warm; the default is 30 s.
+        // A Debug build on a test machine busy with other runs is slow to warm (the default is 30 s), and its upstream
+        // answers late: a timed-out lookup would rightly end the warm-up Degraded, which is the next test's case.
         app.Settings["WarmUp:Deadline"] = "00:02:00";
+        app.Settings["IpApi:AttemptTimeout"] = "00:00:10";
+        app.Settings["IpApi:TotalTimeout"] = "00:00:20";
         using var client = new HttpClient { BaseAddress = app.StartOnFreePort() };
 
         var (coldStatus, cold) = await ReadyAsync(client);
