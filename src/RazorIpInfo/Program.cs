@@ -37,6 +37,7 @@ builder.AddLanguages();
 builder.AddDualStack();
 builder.AddPages();
 builder.AddCompressionOfRenderedAnswers();
+builder.AddWarmUp(); // /readyz says ready once the instance has served its own hot paths
 
 var app = builder.Build();
 
@@ -48,6 +49,7 @@ app.UseHttpsOutsideDevelopment();
 app.UseSecurityHeaders();
 app.UseDualStack(); // after the trusted proxies: the client's family is the forwarded client's
 app.UseRouting(); // after the error pages, so that their re-executed requests are routed afresh
+app.UseAuthorizationWhereRequired(); // only where an endpoint asks; not in front of every answer
 app.UseRateLimiter();
 app.UseRequestLimits();
 app.UseRootContentNegotiation();

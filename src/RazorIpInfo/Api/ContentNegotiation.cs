@@ -21,7 +21,7 @@ public static class ContentNegotiation
             }
 
             context.Response.Headers.Append(HeaderNames.Vary, $"{HeaderNames.Accept}, {HeaderNames.UserAgent}");
-            var format = ClientFormat.Negotiate(context.Request);
+            var format = ClientFormat.Negotiated(context);
             if (format == ResponseFormat.Html)
             {
                 await next(context);

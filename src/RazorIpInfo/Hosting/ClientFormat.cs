@@ -24,7 +24,34 @@ public static class ClientFormat
 
     /// <summary>What the client wants: JSON under <see cref="ApiPrefix"/>, otherwise what <see cref="Negotiate"/> says.</summary>
     public static ResponseFormat Of(HttpContext context) =>
-        IsApi(context.Request) ? ResponseFormat.Json : Negotiate(context.Request);
+        IsApi(context.Request) ? ResponseFormat.Json : Negotiated(context);
+
+    /// <summary>
+    /// <see cref="Negotiate"/>, once per request. The error pages ask in each of their six branches, then `/` and
+    /// any error writer; parsing the Accept header each time was a measurable share of a plain-text answer
+    /// (docs/performance.md). Accept and User-Agent do not change while a request runs.
+    /// </summary>
+    public static ResponseFormat Negotiated(HttpContext context)
+    {
+        if (context.Features.Get<Negotiation>() is { } known)
+        {
+            return known.Format;
+        }
+
+        var format = Negotiate(context.Request);
+        context.Features.Set(Negotiation.Of(format));
+        return format;
+    }
+
+    /// <summary>The request's negotiated form; one shared instance per form, so remembering it allocates nothing.</summary>
+    private sealed class Negotiation(ResponseFormat format)
+    {
+        private static readonly Negotiation[] All = [new(ResponseFormat.Html), new(ResponseFormat.Json), new(ResponseFormat.Text)];
+
+        public ResponseFormat Format { get; } = format;
+
+        public static Negotiation Of(ResponseFormat format) => All[(int)format];
+    }
 
     public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments(ApiPrefix);
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using RazorIpInfo.Hosting;
 using RazorIpInfo.Lookup.DataFiles;
 using RazorIpInfo.Redis;
 
@@ -18,7 +19,9 @@ internal static class Health
     {
         builder.Services.AddHealthChecks()
             .AddCheck<UpstreamHealthCheck>("upstream", tags: [ReadyTag])
-            .AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
+            .AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag])
+            // Unhealthy until the instance has served its own hot paths (Hosting/WarmUp.cs).
+            .AddCheck<WarmUpHealthCheck>("warm-up", tags: [ReadyTag]);
         // One entry per downloaded list, under its name, whichever features registered them.
         builder.Services.AddOptions<HealthCheckServiceOptions>()
             .Configure<IEnumerable<DownloadedDataName>>((health, downloads) =>

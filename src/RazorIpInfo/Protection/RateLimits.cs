@@ -74,7 +74,8 @@ public static class RateLimits
             // policy count here, so that a page's own stylesheets and scripts are never refused.
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
-                if (context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName != Policy)
+                if (context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName != Policy ||
+                    context.RequestServices.GetRequiredService<WarmUpState>().IsOwnRequest(context))
                 {
                     return RateLimitPartition.GetNoLimiter("");
                 }
@@ -87,6 +88,12 @@ public static class RateLimits
 
             limiter.AddPolicy(Policy, context =>
             {
+                if (context.RequestServices.GetRequiredService<WarmUpState>().IsOwnRequest(context))
+                {
+                    // The new instance warming itself up (Hosting/WarmUp.cs) before /readyz lets visitors in.
+                    return RateLimitPartition.GetNoLimiter("warm-up");
+                }
+
                 var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
                 var client = ClientPartition(context.Connection.RemoteIpAddress, options.Ipv6PrefixLength);
                 if (IsLookupOfChosenAddress(context))

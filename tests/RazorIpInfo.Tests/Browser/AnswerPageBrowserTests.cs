@@ -201,4 +201,24 @@ public sealed class AnswerPageBrowserTests(BrowserSite site) : IClassFixture<Bro
         Assert.True(map!.X >= facts!.X + facts.Width, "The map is not beside the facts.");
         await tab.ScreenshotAsync("fold");
     }
+
+    [BrowserFact]
+    public async Task ASecondVisitAsksTheServerForThePageAloneEverythingElseComesFromTheCache()
+    {
+        await using var tab = await site.OpenAsync(Look.DesktopLight);
+        await tab.GoHomeAsync();
+        await tab.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        var firstVisit = site.Requests.Count;
+
+        // A second visit as a person makes it: the address typed into a new tab of the same browser.
+        var second = await tab.Page.Context.NewPageAsync();
+        await second.GotoAsync("/");
+        await Expect(second.Locator("#ip-card .address")).ToHaveTextAsync(IpApiEmulator.ServerAddress);
+        await second.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        var secondVisit = site.Requests.Skip(firstVisit).ToList();
+
+        // The stylesheet, scripts, map outline and favicon are fingerprinted and immutable: not even revalidated.
+        Assert.Equal(["GET /"], secondVisit);
+    }
 }
+

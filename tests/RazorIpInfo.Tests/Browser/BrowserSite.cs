@@ -49,6 +49,9 @@ public sealed class BrowserSite : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>Every request the site received, "GET /path?query", in order: what a browser asked the server for.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Requests { get; } = new();
+
     public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     /// <summary>Browser tests run wherever Chromium is installed, and in CI always (they fail there without it).</summary>
@@ -86,7 +89,11 @@ public sealed class BrowserSite : IAsyncLifetime
         factory.Settings["IpApi:RequestsPerMinute"] = "100000";
         // One factory, which builds the host: a derived one (WithWebHostBuilder) would build through this one
         // and lose its own settings.
-        factory.ConfigureTestServices = services => services.AddTransient<IStartupFilter, ContentSecurityPolicyFilter>();
+        factory.ConfigureTestServices = services =>
+        {
+            services.AddTransient<IStartupFilter, ContentSecurityPolicyFilter>();
+            services.AddSingleton<IStartupFilter>(new RequestLog(Requests));
+        };
         ConfigureFactory?.Invoke(factory);
         BaseUrl = factory.StartOnFreePort();
 
@@ -129,6 +136,20 @@ public sealed class BrowserSite : IAsyncLifetime
             HasTouch = look.Width < 600,
         });
         return await BrowserTab.OpenAsync(context, look, javaScript);
+    }
+
+    /// <summary>Outside the site's own pipeline, so that it sees static files and favicon requests too.</summary>
+    private sealed class RequestLog(System.Collections.Concurrent.ConcurrentQueue<string> requests) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                requests.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     private sealed class ContentSecurityPolicyFilter : IStartupFilter

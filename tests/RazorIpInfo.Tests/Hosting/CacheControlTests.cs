@@ -26,6 +26,18 @@ public sealed class CacheControlTests(SharedSite site) : IClassFixture<SharedSit
         }
     }
 
+    [Fact]
+    public async Task TheFaviconIsLinkedFingerprintedAndItsOneCacheControlIsImmutable()
+    {
+        var page = await site.Client.GetDocumentAsync("/");
+        var icon = page.QuerySelector("link[rel=icon]")?.GetAttribute("href");
+
+        Assert.NotNull(icon);
+        Assert.Matches(@"^/favicon\.[a-z0-9]+\.svg$", icon);
+        var cacheControl = await CacheControlOfAsync(icon);
+        Assert.Contains("immutable", cacheControl, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, string> Answers => new()
     {
         { "/", "private, no-cache" },

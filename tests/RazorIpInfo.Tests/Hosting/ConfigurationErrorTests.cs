@@ -90,6 +90,8 @@ public sealed partial class ConfigurationErrorTests(ConfigurationErrorTests.Runs
         ("Rdap:Timeout", "Rdap:Timeout=00:05:00"),
         ("Rdap:RequestsPerMinute", "Rdap:RequestsPerMinute=0"),
         ("Rdap:LocalHosts", "Rdap:LocalHosts:0=http://127.0.0.1:8080"),
+        ("WarmUp:Enabled", "WarmUp:Enabled=maybe"),
+        ("WarmUp:Deadline", "WarmUp:Deadline=00:00:00"),
     ];
 
     public static TheoryData<string, string> Mistakes

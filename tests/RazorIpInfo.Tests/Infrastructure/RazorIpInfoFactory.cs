@@ -32,6 +32,9 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
         ["RateLimits:LookupsPerMinute"] = "100000",
         ["RateLimits:OwnCardPerMinute"] = "100000",
         ["RateLimits:ConcurrentRequestsPerClient"] = "100000",
+        // Ready at once: a warm-up's hundreds of requests would reach the emulator and slow every site started
+        // on Kestrel; WarmUpTests turns it on.
+        ["WarmUp:Enabled"] = "false",
         // Only ip-api.com answers unless a test adds the offline database ("Lookup:Providers:1" = "mmdb").
         ["Lookup:Providers:0"] = "ip-api",
         ["GeoDb:Directory"] = GeoDbDirectory,
