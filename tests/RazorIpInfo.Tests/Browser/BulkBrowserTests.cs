@@ -16,6 +16,14 @@ public sealed class BulkBrowserTests(BrowserSite site) : IClassFixture<BrowserSi
 
     private static ILocator Rows(IPage page) => page.Locator("#bulk-table tbody tr");
 
+    /// <summary>Pastes the log into the bulk form, sends it, and waits for its nine rows.</summary>
+    private static async Task LookUpTheLogAsync(IPage page)
+    {
+        await page.Locator("#bulk-text").FillAsync(Log);
+        await page.Locator("#bulk-submit").ClickAsync();
+        await Expect(Rows(page)).ToHaveCountAsync(9, new() { Timeout = 20_000 });
+    }
+
     [BrowserFact]
     public async Task WithoutJavaScriptTheFormPostsAndThePageAnswersWithTheWholeResult()
     {
@@ -23,10 +31,7 @@ public sealed class BulkBrowserTests(BrowserSite site) : IClassFixture<BrowserSi
         var page = tab.Page;
 
         await page.GotoAsync("/bulk");
-        await page.Locator("#bulk-text").FillAsync(Log);
-        await page.Locator("#bulk-submit").ClickAsync();
-
-        await Expect(Rows(page)).ToHaveCountAsync(9, new() { Timeout = 20_000 });
+        await LookUpTheLogAsync(page);
         await Expect(page.Locator("#bulk-summary")).ToContainTextAsync("United States");
         await Expect(Rows(page).Nth(6)).ToContainTextAsync("192.168.1.20");
         Assert.Equal("/bulk", new Uri(page.Url).AbsolutePath);
@@ -85,9 +90,7 @@ public sealed class BulkBrowserTests(BrowserSite site) : IClassFixture<BrowserSi
         await page.GotoAsync("/bulk");
         await tab.ScreenshotAsync("bulk-empty");
         await tab.AssertAccessibleAsync("bulk-empty");
-        await page.Locator("#bulk-text").FillAsync(Log);
-        await page.Locator("#bulk-submit").ClickAsync();
-        await Expect(Rows(page)).ToHaveCountAsync(9, new() { Timeout = 20_000 });
+        await LookUpTheLogAsync(page);
         await page.Mouse.MoveAsync(0, 0);
 
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
@@ -141,9 +144,7 @@ public sealed class BulkBrowserTests(BrowserSite site) : IClassFixture<BrowserSi
         await using var tab = await site.OpenAsync(Look.DesktopLight, javaScript: false);
         var page = tab.Page;
         await page.GotoAsync("/bulk");
-        await page.Locator("#bulk-text").FillAsync(Log);
-        await page.Locator("#bulk-submit").ClickAsync();
-        await Expect(Rows(page)).ToHaveCountAsync(9, new() { Timeout = 20_000 });
+        await LookUpTheLogAsync(page);
 
         await SortButton(page, "address").ClickAsync();
         await Expect(page.Locator("#bulk-table th:has(#bulk-sort-address)")).ToHaveAttributeAsync("aria-sort", "ascending", new() { Timeout = 20_000 });
@@ -227,9 +228,7 @@ public sealed class BulkBrowserTests(BrowserSite site) : IClassFixture<BrowserSi
         await using var tab = await site.OpenAsync(look, javaScript);
         var page = tab.Page;
         await page.GotoAsync("/bulk?culture=de");
-        await page.Locator("#bulk-text").FillAsync(Log);
-        await page.Locator("#bulk-submit").ClickAsync();
-        await Expect(Rows(page)).ToHaveCountAsync(9, new() { Timeout = 20_000 });
+        await LookUpTheLogAsync(page);
 
         await SortButton(page, "city").ClickAsync();
         await Expect(page.Locator("#bulk-table th:has(#bulk-sort-city)")).ToHaveAttributeAsync("aria-sort", "ascending", new() { Timeout = 20_000 });
