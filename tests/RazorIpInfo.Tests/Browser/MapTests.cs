@@ -102,7 +102,8 @@ public sealed class MapTests(BrowserSite site) : IClassFixture<BrowserSite>
     /// <summary>
     /// Each place's card at 1280×800 and 390×844, light and dark: the address, place, network and ISP above
     /// the fold and the map beside them on the desktop; under them on the phone, no higher than a quarter of
-    /// the screen; the map drawn (land and country loaded); axe-core finds nothing. Screenshots map-{place}-*.png.
+    /// the screen; the map drawn (land and country loaded); axe-core finds nothing on a regional map and on the
+    /// world map. Screenshots map-{place}-*.png.
     /// </summary>
     [BrowserTheory]
     [MemberData(nameof(Sizes))]
@@ -149,7 +150,12 @@ public sealed class MapTests(BrowserSite site) : IClassFixture<BrowserSite>
                 Assert.True(map.Height <= height / 4.0, $"{name}-{look}: the map is {map.Height}px high on a {height}px screen.");
             }
 
-            await tab.AssertAccessibleAsync($"map-{name}");
+            // The places differ in data, not in markup, except the coarse one's world map: axe-core checks the
+            // first place and that one in each look, not the same markup eight times.
+            if (address == Places[0].Address || name == "coarse")
+            {
+                await tab.AssertAccessibleAsync($"map-{name}");
+            }
             await page.ScreenshotAsync(new PageScreenshotOptions
             {
                 Path = Path.Combine(BrowserSite.ScreenshotFolder, $"map-{name}-{look}.png"),
