@@ -11,6 +11,8 @@ public sealed class BrowserTab : IAsyncDisposable
     private readonly IBrowserContext context;
     private readonly Look look;
 
+    public Look Look => look;
+
     private BrowserTab(IBrowserContext context, IPage page, Look look)
     {
         this.context = context;

@@ -26,11 +26,19 @@ public sealed class LooksTests(BrowserSite site) : IClassFixture<BrowserSite>
         Assert.True(overflow <= 0, $"{state}: the page is {overflow}px wider than the window.");
     }
 
+    /// <summary>
+    /// Checks the state fits, takes its screenshot, and has axe-core check it: every state on the phone, in
+    /// light and in dark (the colours are what differ), and on the desktop the first state and the errors. The
+    /// desktop's other states are the phone's markup and colours at another width.
+    /// </summary>
     private static async Task CaptureAsync(BrowserTab tab, string state)
     {
         await AssertFitsTheWindowAsync(tab, state);
         await tab.ScreenshotAsync(state);
-        await tab.AssertAccessibleAsync(state);
+        if (tab.Look.Width < 600 || state is "visitor" or "bad-address" or "upstream-failed" or "not-found")
+        {
+            await tab.AssertAccessibleAsync(state);
+        }
     }
 
     [BrowserTheory]

@@ -8,12 +8,24 @@ using WireMock.ResponseBuilders;
 
 namespace RazorIpInfo.Tests.Pages.Map;
 
-/// <summary>The map in the card as the server renders it, the outline it draws on, and what the page loads.</summary>
-public sealed partial class MapPageTests : IDisposable
+/// <summary>
+/// The map in the card as the server renders it, the outline it draws on, and what the page loads. One site for
+/// the class: each test scripts an address of its own (<see cref="address"/>), so no answer is cached for another.
+/// </summary>
+public sealed partial class MapPageTests(SharedSite site) : IClassFixture<SharedSite>
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
+    private static int addresses;
 
-    public void Dispose() => upstream.Dispose();
+    /// <summary>This test's own public address, one no other test in the class asks about.</summary>
+    private readonly string address = NextAddress();
+
+    private static string NextAddress()
+    {
+        var n = Interlocked.Increment(ref addresses);
+        return $"9.9.{n / 200}.{n % 200 + 10}";
+    }
+
+    private IpApiEmulator upstream => site.Upstream;
 
     private static IElement Map(IDocument page) =>
         page.Card().QuerySelector("svg.map") ?? throw new Xunit.Sdk.XunitException("The card has no map.");
@@ -28,9 +40,8 @@ public sealed partial class MapPageTests : IDisposable
     [Fact]
     public async Task TheCardShowsAMarkerAtTheAddressesCoordinatesWithASentenceForScreenReaders()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
 
-        var page = await app.CreateClient().GetDocumentAsync("/?ip=8.8.8.8");
+        var page = await site.Client.GetDocumentAsync("/?ip=8.8.8.8");
 
         var map = Map(page);
         Assert.Equal("img", map.GetAttribute("role"));
@@ -45,8 +56,7 @@ public sealed partial class MapPageTests : IDisposable
     [Fact]
     public async Task InGermanTheSentenceIsGermanAndTheMarkerIsInTheSamePlace()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
-        var client = app.CreateClient();
+        using var client = site.App.CreateClient();
         client.DefaultRequestHeaders.Add("Accept-Language", "de");
 
         var page = await client.GetDocumentAsync("/?ip=8.8.8.8");
@@ -60,11 +70,10 @@ public sealed partial class MapPageTests : IDisposable
     [Fact]
     public async Task TheRefreshedOrLookedUpCardThatHtmxSwapsInCarriesItsOwnMap()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
         var request = new HttpRequestMessage(HttpMethod.Get, "/?handler=Card&ip=2001:4860:4860::8888");
         request.Headers.Add("HX-Request", "true");
 
-        var fragment = await Html.ParseAsync(await app.CreateClient().SendAsync(request));
+        var fragment = await Html.ParseAsync(await site.Client.SendAsync(request));
 
         Assert.Null(fragment.Doctype);
         // htmx takes the fragment's first <title> for the window's: the map must not bring one.
@@ -76,20 +85,21 @@ public sealed partial class MapPageTests : IDisposable
 
     public static TheoryData<string, object> AnswersWithoutUsableCoordinates => new()
     {
-        { "no coordinates at all", new { status = "success", query = "9.9.9.9", country = "Switzerland" } },
-        { "latitude only", new { status = "success", query = "9.9.9.9", lat = 47.0 } },
-        { "null coordinates", new { status = "success", query = "9.9.9.9", lat = (double?)null, lon = (double?)null } },
-        { "coordinates as text", new { status = "success", query = "9.9.9.9", lat = "north", lon = "west" } },
+        { "no coordinates at all", new { status = "success", country = "Switzerland" } },
+        { "latitude only", new { status = "success", lat = 47.0 } },
+        { "null coordinates", new { status = "success", lat = (double?)null, lon = (double?)null } },
+        { "coordinates as text", new { status = "success", lat = "north", lon = "west" } },
     };
 
     [Theory]
     [MemberData(nameof(AnswersWithoutUsableCoordinates))]
     public async Task AnAnswerWithoutUsableCoordinatesShowsNoMapAndNeverAServerError(string why, object answer)
     {
-        upstream.Answer("9.9.9.9", answer);
-        await using var app = new RazorIpInfoFactory(upstream);
+        var body = System.Text.Json.JsonSerializer.SerializeToNode(answer)!.AsObject();
+        body["query"] = address;
+        upstream.Respond(address, Response.Create().WithHeader("Content-Type", "application/json").WithBody(body.ToJsonString()));
 
-        var response = await app.CreateClient().GetAsync("/?ip=9.9.9.9");
+        var response = await site.Client.GetAsync("/?ip=" + address);
         var page = await Html.ParseAsync(response);
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{why}: {(int)response.StatusCode}");
@@ -99,11 +109,10 @@ public sealed partial class MapPageTests : IDisposable
     [Fact]
     public async Task CoordinatesBeyondTheEdgeOfTheWorldDrawNoMarkerButTheRestOfTheCardStands()
     {
-        upstream.Respond("9.9.9.9", Response.Create().WithHeader("Content-Type", "application/json")
-            .WithBody("""{"status":"success","query":"9.9.9.9","city":"Nowhere","lat":1e308,"lon":-999}"""));
-        await using var app = new RazorIpInfoFactory(upstream);
+        upstream.Respond(address, Response.Create().WithHeader("Content-Type", "application/json")
+            .WithBody($$"""{"status":"success","query":"{{address}}","city":"Nowhere","lat":1e308,"lon":-999}"""));
 
-        var response = await app.CreateClient().GetAsync("/?ip=9.9.9.9");
+        var response = await site.Client.GetAsync("/?ip=" + address);
         var page = await Html.ParseAsync(response);
 
         // A latitude of 1e308 is a lie, not a place: a marker pinned to the map's edge would mislead.
@@ -141,16 +150,15 @@ public sealed partial class MapPageTests : IDisposable
     /// <summary>The world outline the map draws with, through a card that shows the world (a coarse answer).</summary>
     private async Task<(XElement Svg, HttpResponseMessage Response)> LandAsync(HttpClient client)
     {
-        AnswerCoarsely("9.9.9.9", 47, 8);
-        var page = await client.GetDocumentAsync("/?ip=9.9.9.9");
+        AnswerCoarsely(address, 47, 8);
+        var page = await client.GetDocumentAsync("/?ip=" + address);
         return await FileAsync(client, Map(page).QuerySelector(".land use")!, "land");
     }
 
     [Fact]
     public async Task TheOutlineIsServedAsAnSvgImageUnderAVersionedUrl()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
-        var client = app.CreateClient();
+        var client = site.Client;
 
         var (svg, response) = await LandAsync(client);
 
@@ -162,11 +170,10 @@ public sealed partial class MapPageTests : IDisposable
     [Fact]
     public async Task ACoarseLocationIsShownOnTheWholeWorldWithItsCountryOutlined()
     {
-        AnswerCoarsely("9.9.9.9", 47, 8);
-        await using var app = new RazorIpInfoFactory(upstream);
-        var client = app.CreateClient();
+        AnswerCoarsely(address, 47, 8);
+        var client = site.Client;
 
-        var map = Map(await client.GetDocumentAsync("/?ip=9.9.9.9"));
+        var map = Map(await client.GetDocumentAsync("/?ip=" + address));
 
         Assert.Equal(MapProjection.ViewBox, map.GetAttribute("viewBox"));
         Assert.Contains("map-world", map.ClassList);
@@ -196,11 +203,10 @@ public sealed partial class MapPageTests : IDisposable
     [MemberData(nameof(CitiesAndTheirCountries))]
     public async Task ACitysCardIsZoomedToItsRegionAndOutlinesItsCountry(string city, string country, double latitude, double longitude, string viewBox)
     {
-        AnswerWithCity("9.9.9.9", city, country, latitude, longitude);
-        await using var app = new RazorIpInfoFactory(upstream);
-        var client = app.CreateClient();
+        AnswerWithCity(address, city, country, latitude, longitude);
+        var client = site.Client;
 
-        var map = Map(await client.GetDocumentAsync("/?ip=9.9.9.9"));
+        var map = Map(await client.GetDocumentAsync("/?ip=" + address));
 
         Assert.Equal(viewBox, map.GetAttribute("viewBox"));
         Assert.Contains("map-region", map.ClassList);
@@ -246,8 +252,7 @@ public sealed partial class MapPageTests : IDisposable
     [MemberData(nameof(LandAndSea))]
     public async Task TheOutlineAndTheMarkersUseTheSameProjection(string place, double latitude, double longitude, bool land)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
-        var (svg, _) = await LandAsync(app.CreateClient());
+        var (svg, _) = await LandAsync(site.Client);
         var path = svg.Descendants().Single(element => (string?)element.Attribute("id") == "land");
         var point = MapProjection.Project(latitude, longitude)!.Value;
 
@@ -259,10 +264,9 @@ public sealed partial class MapPageTests : IDisposable
     [MemberData(nameof(LandAndSea))]
     public async Task TheRegionalLandAndTheMarkersUseTheSameProjection(string place, double latitude, double longitude, bool land)
     {
-        AnswerWithCity("9.9.9.9", place, "ZZ", latitude, longitude);
-        await using var app = new RazorIpInfoFactory(upstream);
-        var client = app.CreateClient();
-        var map = Map(await client.GetDocumentAsync("/?ip=9.9.9.9"));
+        AnswerWithCity(address, place, "ZZ", latitude, longitude);
+        var client = site.Client;
+        var map = Map(await client.GetDocumentAsync("/?ip=" + address));
         var marker = Marker(map);
 
         // Square by square: neighbours overlap by a fraction of a degree, and a point in both is on land in each.
