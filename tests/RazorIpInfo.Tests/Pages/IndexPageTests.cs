@@ -7,8 +7,25 @@ using WireMock.ResponseBuilders;
 
 namespace RazorIpInfo.Tests.Pages;
 
-public sealed class IndexPageTests : EmulatedUpstreamTests
+/// <summary>
+/// The tests that leave the site as it is share one (<see cref="SharedSite"/>), and each that scripts an answer
+/// scripts it for an address of its own (<see cref="address"/>), so no answer is cached for another. The ones
+/// that change the site's configuration, count upstream requests from zero or spend the upstream's quota start
+/// their own, in front of their own emulator.
+/// </summary>
+public sealed class IndexPageTests(SharedSite site) : EmulatedUpstreamTests, IClassFixture<SharedSite>
 {
+    private static int addresses;
+
+    /// <summary>This test's own public address, one no other test in the class asks about.</summary>
+    private readonly string address = NextAddress();
+
+    private static string NextAddress()
+    {
+        var n = Interlocked.Increment(ref addresses);
+        return $"9.9.{n / 200}.{n % 200 + 10}";
+    }
+
     [Theory]
     [InlineData("/?ip=9.9.9.9")]
     [InlineData("/")]
@@ -59,9 +76,9 @@ public sealed class IndexPageTests : EmulatedUpstreamTests
     [Fact]
     public async Task FirstResponseAlreadyHoldsTheVisitorsCard()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
+        using var client = site.App.CreateClientFor("8.8.8.8");
 
-        var response = await app.CreateClientFor("8.8.8.8").GetAsync("/");
+        var response = await client.GetAsync("/");
         var page = await Html.ParseAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -85,9 +102,7 @@ public sealed class IndexPageTests : EmulatedUpstreamTests
     [Fact]
     public async Task LocalTimeIsTheTimeAtTheAddressesTimeZone()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-
-        var page = await app.CreateClient().GetDocumentAsync("/?ip=8.8.8.8");
+        var page = await site.Client.GetDocumentAsync("/?ip=8.8.8.8");
 
         var time = page.Card().QuerySelector(".fact time")!.GetAttribute("datetime")!;
         var local = DateTimeOffset.Parse(time, System.Globalization.CultureInfo.InvariantCulture);
@@ -99,6 +114,8 @@ public sealed class IndexPageTests : EmulatedUpstreamTests
     [Fact]
     public async Task VisitorOnTheLocalNetworkSeesTheServersPublicAddress()
     {
+        // Its own site: the server's own address is the empty query, which no test can make its own, and the
+        // count of lookups of it starts from zero.
         await using var app = new RazorIpInfoFactory(Upstream);
 
         var page = await app.CreateClientFor("192.168.1.20").GetDocumentAsync("/");
@@ -113,9 +130,9 @@ public sealed class IndexPageTests : EmulatedUpstreamTests
     [Fact]
     public async Task LookupFormRendersTheEnteredAddressesCard()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
+        using var client = site.App.CreateClientFor("8.8.8.8");
 
-        var page = await app.CreateClientFor("8.8.8.8").GetDocumentAsync("/?ip=2001:4860:4860::8888");
+        var page = await client.GetDocumentAsync("/?ip=2001:4860:4860::8888");
 
         Assert.Equal("2001:4860:4860::8888", page.CardAddress());
         Assert.Equal("Mountain View", page.Facts()["City"]);
@@ -126,6 +143,7 @@ public sealed class IndexPageTests : EmulatedUpstreamTests
     [Fact]
     public async Task InvalidAddressIsA400WithAMessageNextToTheFieldAndNoUpstreamCall()
     {
+        // Its own site: "no upstream call" is counted from zero.
         await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClient().GetAsync("/?ip=999.1.1.1");
@@ -148,6 +166,7 @@ public sealed class IndexPageTests : EmulatedUpstreamTests
     [InlineData("ff02::1", "reserved")]
     public async Task NonPublicAddressIsExplainedWithoutAnUpstreamCall(string address, string explanation)
     {
+        // Its own site: "no upstream call" is counted from zero.
         await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClient().GetAsync("/?ip=" + Uri.EscapeDataString(address));
@@ -173,28 +192,31 @@ public sealed class IndexPageTests : EmulatedUpstreamTests
     [MemberData(nameof(UpstreamFailures))]
     public async Task UpstreamFailureStillRendersThePageWithAnErrorCardAndARetryLink(string failure, int status, string title)
     {
-        Upstream.Respond("9.9.9.9", failure switch
+        // A slow answer needs the short timeouts, and a spent quota would hold back every lookup after it on a
+        // shared site: those two get a site of their own.
+        await using var own = failure is "too slow" or "quota exhausted" ? new RazorIpInfoFactory(Upstream) : null;
+        if (failure == "too slow")
+        {
+            own!.WithShortTimeouts();
+        }
+
+        (own is null ? site.Upstream : Upstream).Respond(address, failure switch
         {
             "malformed JSON" => Response.Create().WithStatusCode(status).WithBody("{\"status\":\"success\",\"query\":"),
             "oversized JSON" => Response.Create().WithStatusCode(status).WithBody(
-                "{\"status\":\"success\",\"query\":\"9.9.9.9\",\"isp\":\"" + new string('x', 100_000) + "\"}"),
+                "{\"status\":\"success\",\"query\":\"" + address + "\",\"isp\":\"" + new string('x', 100_000) + "\"}"),
             "too slow" => Response.Create().WithStatusCode(status).WithBodyAsJson(IpApiEmulator.Samples.GoogleDnsV4).WithDelay(RazorIpInfoFactory.SlowAnswer),
             "quota exhausted" => Response.Create().WithStatusCode(status).WithHeader("X-Rl", "0").WithHeader("X-Ttl", "42"),
-            "unexpected fail message" => Response.Create().WithStatusCode(status).WithBodyAsJson(IpApiEmulator.Samples.Fail("SSL unavailable", "9.9.9.9")),
+            "unexpected fail message" => Response.Create().WithStatusCode(status).WithBodyAsJson(IpApiEmulator.Samples.Fail("SSL unavailable", address)),
             _ => Response.Create().WithStatusCode(status),
         });
-        await using var app = new RazorIpInfoFactory(Upstream);
-        if (failure == "too slow")
-        {
-            app.WithShortTimeouts();
-        }
 
-        var response = await app.CreateClient().GetAsync("/?ip=9.9.9.9");
+        var response = await (own?.CreateClient() ?? site.Client).GetAsync("/?ip=" + address);
         var page = await Html.ParseAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(title, page.CardTitle());
-        Assert.Equal("/?ip=9.9.9.9", page.Card().QuerySelector("a.button")!.GetAttribute("href"));
+        Assert.Equal("/?ip=" + address, page.Card().QuerySelector("a.button")!.GetAttribute("href"));
         if (failure == "quota exhausted")
         {
             Assert.Contains("Try again in 42 seconds", page.Card().TextContent, StringComparison.Ordinal);
@@ -204,14 +226,13 @@ public sealed class IndexPageTests : EmulatedUpstreamTests
     [Fact]
     public async Task TryAgainKeepsALanguageChosenInTheAddress()
     {
-        Upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(500));
-        await using var app = new RazorIpInfoFactory(Upstream);
+        site.Upstream.Respond(address, Response.Create().WithStatusCode(500));
 
-        var page = await app.CreateClient().GetDocumentAsync("/?ip=9.9.9.9&culture=ja");
-        var own = await app.CreateClient().SendAsync(new HttpRequestMessage(HttpMethod.Get, "/?handler=Card&ip=9.9.9.9&culture=de") { Headers = { { "HX-Request", "true" } } });
+        var page = await site.Client.GetDocumentAsync($"/?ip={address}&culture=ja");
+        var own = await site.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/?handler=Card&ip={address}&culture=de") { Headers = { { "HX-Request", "true" } } });
 
-        Assert.Equal("/?ip=9.9.9.9&culture=ja", page.Card().QuerySelector("a.button")!.GetAttribute("href"));
-        Assert.Equal("/?ip=9.9.9.9&culture=de", (await Html.ParseAsync(own)).Card().QuerySelector("a.button")!.GetAttribute("href"));
+        Assert.Equal($"/?ip={address}&culture=ja", page.Card().QuerySelector("a.button")!.GetAttribute("href"));
+        Assert.Equal($"/?ip={address}&culture=de", (await Html.ParseAsync(own)).Card().QuerySelector("a.button")!.GetAttribute("href"));
     }
 
     [Fact]
@@ -240,10 +261,9 @@ public sealed class IndexPageTests : EmulatedUpstreamTests
     public async Task UpstreamTextContainingHtmlIsShownAsText()
     {
         const string hostileIsp = "<script>alert('x')</script><img src=x onerror=alert(1)>Evil ISP";
-        Upstream.Answer("9.9.9.9", new { status = "success", query = "9.9.9.9", isp = hostileIsp, city = "<b>Town</b>" });
-        await using var app = new RazorIpInfoFactory(Upstream);
+        site.Upstream.Answer(address, new { status = "success", query = address, isp = hostileIsp, city = "<b>Town</b>" });
 
-        var page = await app.CreateClient().GetDocumentAsync("/?ip=9.9.9.9");
+        var page = await site.Client.GetDocumentAsync("/?ip=" + address);
 
         Assert.Equal(hostileIsp, page.Facts()["ISP"]);
         Assert.Equal("<b>Town</b>", page.Facts()["City"]);
@@ -253,10 +273,9 @@ public sealed class IndexPageTests : EmulatedUpstreamTests
     [Fact]
     public async Task FieldsTheProviderDoesNotKnowAreLeftOut()
     {
-        Upstream.Answer("9.9.9.9", new { status = "success", query = "9.9.9.9", country = "Switzerland", countryCode = "CH" });
-        await using var app = new RazorIpInfoFactory(Upstream);
+        site.Upstream.Answer(address, new { status = "success", query = address, country = "Switzerland", countryCode = "CH" });
 
-        var page = await app.CreateClient().GetDocumentAsync("/?ip=9.9.9.9");
+        var page = await site.Client.GetDocumentAsync("/?ip=" + address);
 
         Assert.Equal(["Country"], page.Facts().Keys);
     }
