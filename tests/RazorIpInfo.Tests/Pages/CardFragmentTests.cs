@@ -5,8 +5,12 @@ using RazorIpInfo.Tests.Infrastructure;
 
 namespace RazorIpInfo.Tests.Pages;
 
-/// <summary>The card fragment htmx swaps in, and the page that must stay whole without it.</summary>
-public sealed class CardFragmentTests : EmulatedUpstreamTests
+/// <summary>
+/// The card fragment htmx swaps in, and the page that must stay whole without it. The tests that leave the site as
+/// it is share one (<see cref="SharedSite"/>); the two that take the upstream away or count its requests from zero
+/// start their own, in front of their own emulator.
+/// </summary>
+public sealed class CardFragmentTests(SharedSite site) : EmulatedUpstreamTests, IClassFixture<SharedSite>
 {
     private static HttpRequestMessage HtmxGet(string url, bool historyRestore = false)
     {
@@ -44,9 +48,7 @@ public sealed class CardFragmentTests : EmulatedUpstreamTests
     [Fact]
     public async Task HtmxLookupGetsTheCardAloneAndThePageUrlForTheAddressBar()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-
-        var response = await app.CreateClient().SendAsync(HtmxGet("/?handler=Card&ip=8.8.8.8"));
+        var response = await site.Client.SendAsync(HtmxGet("/?handler=Card&ip=8.8.8.8"));
         var fragment = await Html.ParseAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -61,9 +63,7 @@ public sealed class CardFragmentTests : EmulatedUpstreamTests
     [Fact]
     public async Task PushedUrlIsTheNormalisedAddress()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-
-        var response = await app.CreateClient().SendAsync(HtmxGet("/?handler=Card&ip=" + Uri.EscapeDataString(" ::ffff:8.8.8.8 ")));
+        var response = await site.Client.SendAsync(HtmxGet("/?handler=Card&ip=" + Uri.EscapeDataString(" ::ffff:8.8.8.8 ")));
 
         Assert.Equal("/?ip=8.8.8.8", Assert.Single(response.Headers.GetValues("HX-Push-Url")));
     }
@@ -71,9 +71,9 @@ public sealed class CardFragmentTests : EmulatedUpstreamTests
     [Fact]
     public async Task HtmxLookupOfTheOwnAddressPushesTheStartPage()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
+        using var client = site.App.CreateClientFor("8.8.8.8");
 
-        var response = await app.CreateClientFor("8.8.8.8").SendAsync(HtmxGet("/?handler=Card&ip="));
+        var response = await client.SendAsync(HtmxGet("/?handler=Card&ip="));
 
         Assert.Equal("8.8.8.8", (await Html.ParseAsync(response)).CardAddress());
         Assert.Equal("/", Assert.Single(response.Headers.GetValues("HX-Push-Url")));
@@ -82,9 +82,7 @@ public sealed class CardFragmentTests : EmulatedUpstreamTests
     [Fact]
     public async Task HtmxRefreshGetsTheCardAloneAndStaysOnItsPage()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-
-        var response = await app.CreateClient().SendAsync(HtmxGet("/?handler=Card&ip=8.8.8.8&refresh=1"));
+        var response = await site.Client.SendAsync(HtmxGet("/?handler=Card&ip=8.8.8.8&refresh=1"));
         var fragment = await Html.ParseAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -97,6 +95,7 @@ public sealed class CardFragmentTests : EmulatedUpstreamTests
     [Fact]
     public async Task HtmxLookupOfABadAddressKeepsTheCardAndSwapsInTheFieldError()
     {
+        // Its own site: "no upstream call" is counted from zero.
         await using var app = new RazorIpInfoFactory(Upstream);
 
         var response = await app.CreateClient().SendAsync(HtmxGet("/?handler=Card&ip=999.1.1.1"));
@@ -118,9 +117,7 @@ public sealed class CardFragmentTests : EmulatedUpstreamTests
     [Fact]
     public async Task HtmxLookupOfAGoodAddressClearsTheFieldError()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-
-        var fragment = await Html.ParseAsync(await app.CreateClient().SendAsync(HtmxGet("/?handler=Card&ip=8.8.8.8")));
+        var fragment = await Html.ParseAsync(await site.Client.SendAsync(HtmxGet("/?handler=Card&ip=8.8.8.8")));
 
         var field = fragment.QuerySelector("#ip-field[hx-swap-oob]")!;
         Assert.Equal("false", field.QuerySelector("#ip")!.GetAttribute("aria-invalid"));
@@ -145,9 +142,7 @@ public sealed class CardFragmentTests : EmulatedUpstreamTests
     [Fact]
     public async Task HistoryRestoreRequestGetsTheFullPage()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-
-        var response = await app.CreateClient().SendAsync(HtmxGet("/?handler=Card&ip=8.8.8.8", historyRestore: true));
+        var response = await site.Client.SendAsync(HtmxGet("/?handler=Card&ip=8.8.8.8", historyRestore: true));
         var page = await Html.ParseAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -159,9 +154,7 @@ public sealed class CardFragmentTests : EmulatedUpstreamTests
     [Fact]
     public async Task CardUrlOpenedWithoutHtmxIsTheFullPage()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-
-        var response = await app.CreateClient().GetAsync("/?handler=Card&ip=999.1.1.1");
+        var response = await site.Client.GetAsync("/?handler=Card&ip=999.1.1.1");
         var page = await Html.ParseAsync(response);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -173,8 +166,7 @@ public sealed class CardFragmentTests : EmulatedUpstreamTests
     [Fact]
     public async Task PushedUrlsAreFullPagesShowingTheSameCard()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-        var client = app.CreateClient();
+        var client = site.Client;
 
         var fragmentResponse = await client.SendAsync(HtmxGet("/?handler=Card&ip=2001:4860:4860::8888"));
         var pushed = Assert.Single(fragmentResponse.Headers.GetValues("HX-Push-Url"));
@@ -187,8 +179,7 @@ public sealed class CardFragmentTests : EmulatedUpstreamTests
     [Fact]
     public async Task PageHasNoInlineScriptOrStyleAndLoadsHtmxFromItsOwnOriginWithItsIntegrity()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-        var client = app.CreateClient();
+        var client = site.Client;
 
         var page = await client.GetDocumentAsync("/?ip=8.8.8.8");
 
