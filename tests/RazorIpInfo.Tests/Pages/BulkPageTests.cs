@@ -11,7 +11,12 @@ using WireMock.ResponseBuilders;
 
 namespace RazorIpInfo.Tests.Pages;
 
-public sealed class BulkPageTests : EmulatedUpstreamTests
+/// <summary>
+/// The tests that leave the site as it is share one (<see cref="SharedSite"/>); none of them depends on what the
+/// cache holds. The ones that count upstream requests or batch calls from zero, or change the site's limits, start
+/// their own, in front of their own emulator.
+/// </summary>
+public sealed class BulkPageTests(SharedSite site) : EmulatedUpstreamTests, IClassFixture<SharedSite>
 {
     /// <summary>What a browser does: loads the form (which sets the antiforgery cookie) and posts it back with the token.</summary>
     internal static async Task<HttpResponseMessage> PostFormAsync(
@@ -81,8 +86,7 @@ public sealed class BulkPageTests : EmulatedUpstreamTests
     [Fact]
     public async Task TheFormPostsWithAnAntiforgeryTokenAndWorksWithoutJavaScript()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-        var page = await app.CreateClient().GetDocumentAsync("/bulk");
+        var page = await site.Client.GetDocumentAsync("/bulk");
         var form = page.QuerySelector("form#bulk-form")!;
 
         Assert.Equal("post", form.GetAttribute("method"));
@@ -127,9 +131,7 @@ public sealed class BulkPageTests : EmulatedUpstreamTests
     [Fact]
     public async Task AddressesInAChosenTextFileAreLookedUpWithThePastedOnes()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-
-        var response = await PostFormAsync(app.CreateClient(), "8.8.8.8", ("addresses.txt", Encoding.UTF8.GetBytes("1.1.1.1\r\n9.9.9.9\r\n")));
+        var response = await PostFormAsync(site.Client, "8.8.8.8", ("addresses.txt", Encoding.UTF8.GetBytes("1.1.1.1\r\n9.9.9.9\r\n")));
         var page = await Html.ParseAsync(response);
 
         Assert.Equal(["8.8.8.8", "1.1.1.1", "9.9.9.9"], RowAddresses(page));
@@ -160,11 +162,10 @@ public sealed class BulkPageTests : EmulatedUpstreamTests
     [Fact]
     public async Task AHugeTokenIsEchoedOnceInTheFieldAndOnlyItsStartInTheResult()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
         // 800 KB shaped like a mistyped address, so it earns an "invalid" row; it was echoed three times (a 2.4 MB answer).
         var token = string.Concat(Enumerable.Repeat("1.2.", 200_000)) + "3";
 
-        var response = await PostFormAsync(app.CreateClient(), token + "\n8.8.8.8");
+        var response = await PostFormAsync(site.Client, token + "\n8.8.8.8");
         var html = await response.Content.ReadAsStringAsync();
         var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
 
@@ -218,8 +219,7 @@ public sealed class BulkPageTests : EmulatedUpstreamTests
     [Fact]
     public async Task WithHtmxOnlyTheResultRegionComesBackAndAlwaysAs200()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-        var client = app.CreateClient();
+        var client = site.Client;
 
         var found = await PostFormAsync(client, "8.8.8.8", htmx: true);
         var empty = await PostFormAsync(client, "nothing", htmx: true);
@@ -267,8 +267,7 @@ public sealed class BulkPageTests : EmulatedUpstreamTests
     [Fact]
     public async Task TheJsonDownloadHasTheApisShape()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-        var client = app.CreateClient();
+        var client = site.Client;
         var download = (await Html.ParseAsync(await PostFormAsync(client, "8.8.8.8 192.168.0.1"))).QuerySelector("form.bulk-download")!;
 
         var response = await client.PostAsync("/bulk?handler=Download", new FormUrlEncodedContent(
@@ -288,8 +287,7 @@ public sealed class BulkPageTests : EmulatedUpstreamTests
     [Fact]
     public async Task ThePageIsInTheVisitorsLanguageAndSoAreCountryNames()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-        var client = app.CreateClient();
+        using var client = site.App.CreateClient();
         client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("de-DE");
         var address = BatchApiTests.PublicAddresses(3).First(a => a.Sum(c => c) % 3 == 1);
 
@@ -303,8 +301,7 @@ public sealed class BulkPageTests : EmulatedUpstreamTests
     [Fact]
     public async Task ThePageCarryingTheTokenIsNeverCompressedOverHttps()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-        var client = app.CreateClientFor("8.8.8.8");
+        using var client = site.App.CreateClientFor("8.8.8.8");
         client.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
         client.DefaultRequestHeaders.AcceptEncoding.ParseAdd("br");
         client.DefaultRequestHeaders.Accept.ParseAdd("text/html");
@@ -377,8 +374,7 @@ public sealed class BulkPageTests : EmulatedUpstreamTests
     [Fact]
     public async Task EachRowLeadsToItsCardAndItsNetworkInTheChosenLanguage()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-        var client = app.CreateClient();
+        var client = site.Client;
 
         var page = await Html.ParseAsync(await PostFormAsync(client, "8.8.8.8 2001:4860:4860::8888", handler: "?culture=de"));
         var first = page.QuerySelectorAll("#bulk-table tbody tr")[0];
@@ -405,8 +401,7 @@ public sealed class BulkPageTests : EmulatedUpstreamTests
     [MemberData(nameof(HostileViews))]
     public async Task AViewThatMakesNoSenseShowsTheWholeTableNeverAnError(string query)
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-        var client = app.CreateClient();
+        var client = site.Client;
         var result = await Html.ParseAsync(await PostFormAsync(client, Mixed));
 
         var response = await ViewAsync(client, result, "/bulk?handler=View&" + query, [("country", "&lt;"), ("flag", new string('x', 100_000))]);
@@ -435,8 +430,7 @@ public sealed class BulkPageTests : EmulatedUpstreamTests
     [Fact]
     public async Task WithHtmxASortBringsOnlyTheTableAndOneShortStatusLine()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-        var client = app.CreateClient();
+        var client = site.Client;
         var result = await Html.ParseAsync(await PostFormAsync(client, Mixed));
         var button = TotalButton(result, "Found");
 
