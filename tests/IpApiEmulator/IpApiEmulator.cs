@@ -145,11 +145,22 @@ public sealed class IpApiEmulator : IDisposable
     private bool batchSaidZero;
 
     /// <summary>Batch requests that reached the emulator (answered or refused), and the addresses they held.</summary>
-    public int BatchRequests => Server.LogEntries.Count(entry => entry.RequestMessage!.Path == "/batch");
+    public int BatchRequests => BatchRequestsAfter(0);
 
-    public IReadOnlyList<string> BatchedAddresses => [.. Server.LogEntries
-        .Where(entry => entry.RequestMessage!.Path == "/batch")
-        .SelectMany(entry => BatchQueries(entry.RequestMessage!.Body).Select(q => q.Query))];
+    public IReadOnlyList<string> BatchedAddresses => BatchedAddressesAfter(0);
+
+    /// <summary>
+    /// <see cref="BatchRequests"/> after the first <paramref name="seen"/> entries of <see cref="Requests"/>: on an
+    /// emulator a test class shares, what one test sent, given the count when it began.
+    /// </summary>
+    public int BatchRequestsAfter(int seen) => Batches(seen).Count();
+
+    /// <summary><see cref="BatchedAddresses"/> after the first <paramref name="seen"/> entries of <see cref="Requests"/>.</summary>
+    public IReadOnlyList<string> BatchedAddressesAfter(int seen) =>
+        [.. Batches(seen).SelectMany(entry => BatchQueries(entry.RequestMessage!.Body).Select(q => q.Query))];
+
+    private IEnumerable<ILogEntry> Batches(int seen) =>
+        Server.LogEntries.Skip(seen).Where(entry => entry.RequestMessage!.Path == "/batch");
 
     /// <summary>Batch requests sent after the emulator had said X-Rl: 0 in the window: ip-api.com bans for those.</summary>
     public int BatchViolations { get; private set; }

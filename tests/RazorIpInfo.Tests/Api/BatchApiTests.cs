@@ -9,11 +9,24 @@ using RazorIpInfo.Tests.Lookup.GeoDb;
 
 namespace RazorIpInfo.Tests.Api;
 
-public sealed class BatchApiTests : IDisposable
+/// <summary>
+/// The batch endpoint. The tests that leave the site as it is share one (<see cref="SharedSite"/>), each asking
+/// about addresses of its own (<see cref="seed"/>), so that no answer is cached for another and the batches it
+/// counts are its own; the ones that spend the batch budget, change the site's settings or share Redis start
+/// their own site, in front of their own emulator.
+/// </summary>
+/// <remarks>
+/// The shared site keeps the free tier's budget of 15 batch requests a minute, and its tests send 12 in all: a
+/// test that sends more, or that needs the budget whole, gets a site of its own.
+/// </remarks>
+public sealed class BatchApiTests(SharedSite site) : IClassFixture<SharedSite>
 {
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
+    private static int seeds = 10;
 
-    public void Dispose() => upstream.Dispose();
+    /// <summary>This test's <see cref="PublicAddresses"/> seed: addresses no other test of the class asks about.</summary>
+    private readonly int seed = Interlocked.Increment(ref seeds);
+
+    private IpApiEmulator upstream => site.Upstream;
 
     /// <summary>Distinct public addresses the emulator makes records up for (none of them in the offline database's private ranges).</summary>
     internal static List<string> PublicAddresses(int count, int seed = 1) =>
@@ -35,59 +48,65 @@ public sealed class BatchApiTests : IDisposable
     [InlineData(250, 3)]
     public async Task UncachedAddressesAreAskedUpstreamAHundredAtATime(int addresses, int batchCalls)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
-        var asked = PublicAddresses(addresses);
+        var asked = PublicAddresses(addresses, seed);
+        var before = upstream.Requests.Count;
 
-        var items = await ItemsAsync(await PostAsync(app.CreateClient(), asked));
+        var items = await ItemsAsync(await PostAsync(site.Client, asked));
 
-        Assert.Equal(batchCalls, upstream.BatchRequests);
+        Assert.Equal(batchCalls, upstream.BatchRequestsAfter(before));
         Assert.Equal(asked, items.Select(i => i.GetProperty("address").GetString()));
         Assert.All(items, i => Assert.Equal("ip-api.com", i.GetProperty("provider").GetString()));
-        Assert.Equal(asked.Order(), upstream.BatchedAddresses.Order());
-        Assert.Equal(0, upstream.Requests.Count(r => r.RequestMessage!.Path.StartsWith("/json/", StringComparison.Ordinal)));
+        Assert.Equal(asked.Order(), upstream.BatchedAddressesAfter(before).Order());
+        Assert.Equal(0, upstream.Requests.Skip(before).Count(r => r.RequestMessage!.Path.StartsWith("/json/", StringComparison.Ordinal)));
     }
 
     [Fact]
     public async Task OnlyWhatTheCacheDoesNotHoldIsAskedAndBatchAnswersServeSingleLookups()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
-        var client = app.CreateClient();
-        await client.GetAsync("/api/ip-info/8.8.8.8");
-        var first = PublicAddresses(30);
+        var addresses = PublicAddresses(36, seed);
+        // Looked up alone first, so the emulator must answer it alone too: with a record from Ashburn, as for 8.8.8.8.
+        var known = addresses[0];
+        upstream.Answer(known, IpApiEmulator.Samples.Anywhere(known));
+        var first = addresses[1..31];
+        var more = addresses[31..];
+        var client = site.Client;
+        var before = upstream.Requests.Count;
+        await client.GetAsync("/api/ip-info/" + known);
 
-        await ItemsAsync(await PostAsync(client, ["8.8.8.8", .. first]));
-        var again = await ItemsAsync(await PostAsync(client, [.. first, "8.8.8.8", .. PublicAddresses(5, seed: 2)]));
+        await ItemsAsync(await PostAsync(client, [known, .. first]));
+        var again = await ItemsAsync(await PostAsync(client, [.. first, known, .. more]));
         var single = await client.GetAsync("/api/ip-info/" + first[7]);
 
-        Assert.Equal(2, upstream.BatchRequests);
-        Assert.Equal([.. first, .. PublicAddresses(5, seed: 2)], upstream.BatchedAddresses);
+        Assert.Equal(2, upstream.BatchRequestsAfter(before));
+        Assert.Equal([.. first, .. more], upstream.BatchedAddressesAfter(before));
         Assert.Equal("Ashburn", again[30].GetProperty("city").GetString());
         Assert.Equal(HttpStatusCode.OK, single.StatusCode);
-        Assert.Equal(1, upstream.RequestsFor("8.8.8.8"));
+        Assert.Equal(1, upstream.RequestsFor(known));
         Assert.Equal(0, upstream.RequestsFor(first[7]));
     }
 
     [Fact]
     public async Task ResultsKeepTheOrderGivenAndDuplicatesAreAskedOnce()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        // Google's addresses are this test's alone in the class: had another looked them up, the cache would answer.
+        var before = upstream.Requests.Count;
 
-        var items = await ItemsAsync(await PostAsync(app.CreateClient(),
+        var items = await ItemsAsync(await PostAsync(site.Client,
             ["8.8.8.8", "2001:4860:4860::8888", "::ffff:8.8.8.8", "8.8.8.8", "not an address", "192.168.1.1", "192.0.2.1"]));
 
         Assert.Equal(["8.8.8.8", "2001:4860:4860::8888", "8.8.8.8", "8.8.8.8"], items[..4].Select(i => i.GetProperty("address").GetString()));
         Assert.Equal((400, "not an address"), (items[4].GetProperty("status").GetInt32(), items[4].GetProperty("query").GetString()));
         Assert.Equal("Private address", items[5].GetProperty("title").GetString());
         Assert.Equal("Reserved address", items[6].GetProperty("title").GetString());
-        Assert.Equal(["8.8.8.8", "2001:4860:4860::8888"], upstream.BatchedAddresses);
+        Assert.Equal(["8.8.8.8", "2001:4860:4860::8888"], upstream.BatchedAddressesAfter(before));
     }
 
     [Fact]
     public async Task CountryNamesComeInTheCallersLanguageAndEachLanguageHasItsOwnEntries()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
-        var client = app.CreateClient();
-        var address = PublicAddresses(3).First(a => a.Sum(c => c) % 3 == 1);
+        var client = site.Client;
+        var address = PublicAddresses(3, seed).First(a => a.Sum(c => c) % 3 == 1);
+        var before = upstream.Requests.Count;
 
         using var german = new HttpRequestMessage(HttpMethod.Post, "/api/ip-info/batch") { Content = JsonContent.Create(new[] { address }) };
         german.Headers.AcceptLanguage.ParseAdd("de-DE");
@@ -96,22 +115,24 @@ public sealed class BatchApiTests : IDisposable
 
         Assert.Equal("Deutschland", de[0].GetProperty("country").GetString());
         Assert.Equal("Germany", en[0].GetProperty("country").GetString());
-        Assert.Equal(2, upstream.BatchRequests);
+        Assert.Equal(2, upstream.BatchRequestsAfter(before));
     }
 
     [GeoDbFact]
     public async Task WhenTheUpstreamSaysTheBatchBudgetIsSpentTheOfflineDatabaseAnswersTheRestWithoutOverQuotaCalls()
     {
-        upstream.LimitBatches(limit: 2, TimeSpan.FromMinutes(1));
-        await using var app = new RazorIpInfoFactory(upstream);
+        // Its own site and emulator: it spends the batch budget, and the offline database is a setting.
+        using var ownUpstream = IpApiEmulator.Start();
+        ownUpstream.LimitBatches(limit: 2, TimeSpan.FromMinutes(1));
+        await using var app = new RazorIpInfoFactory(ownUpstream);
         app.Settings["Lookup:Providers:1"] = "mmdb";
         var asked = PublicAddresses(250, seed: 60);
 
         var items = await ItemsAsync(await PostAsync(app.CreateClient(), asked));
         var more = await ItemsAsync(await PostAsync(app.CreateClient(), PublicAddresses(10, seed: 61)));
 
-        Assert.Equal(2, upstream.BatchRequests);
-        Assert.Equal(0, upstream.BatchViolations);
+        Assert.Equal(2, ownUpstream.BatchRequests);
+        Assert.Equal(0, ownUpstream.BatchViolations);
         Assert.All(items[..200], i => Assert.Equal("ip-api.com", i.GetProperty("provider").GetString()));
         Assert.All(items[200..], i => Assert.Equal("DB-IP", i.GetProperty("provider").GetString()));
         Assert.All(more, i => Assert.Equal("DB-IP", i.GetProperty("provider").GetString()));
@@ -121,13 +142,15 @@ public sealed class BatchApiTests : IDisposable
     [Fact]
     public async Task WithoutAFallbackASpentBatchBudgetSaysSoPerAddress()
     {
-        upstream.LimitBatches(limit: 1, TimeSpan.FromMinutes(1));
-        await using var app = new RazorIpInfoFactory(upstream);
+        // Its own site and emulator: it spends the batch budget.
+        using var ownUpstream = IpApiEmulator.Start();
+        ownUpstream.LimitBatches(limit: 1, TimeSpan.FromMinutes(1));
+        await using var app = new RazorIpInfoFactory(ownUpstream);
 
         await ItemsAsync(await PostAsync(app.CreateClient(), PublicAddresses(100)));
         var held = await ItemsAsync(await PostAsync(app.CreateClient(), PublicAddresses(3, seed: 2)));
 
-        Assert.Equal(1, upstream.BatchRequests);
+        Assert.Equal(1, ownUpstream.BatchRequests);
         Assert.All(held, i => Assert.Equal(503, i.GetProperty("status").GetInt32()));
         Assert.All(held, i => Assert.Equal("Lookup quota exhausted", i.GetProperty("title").GetString()));
     }
@@ -136,16 +159,18 @@ public sealed class BatchApiTests : IDisposable
     public async Task WhatTheUpstreamSaysOfTheBatchBudgetIsSharedByInstancesThroughRedis()
     {
         using var redis = RedisServer.Start();
-        upstream.LimitBatches(limit: 1, TimeSpan.FromMinutes(1));
-        await using var one = new RazorIpInfoFactory(upstream) { Redis = redis.ConnectionString };
-        await using var two = new RazorIpInfoFactory(upstream) { Redis = redis.ConnectionString };
+        // Sites of its own, through Redis, in front of an emulator of its own: they spend the batch budget.
+        using var ownUpstream = IpApiEmulator.Start();
+        ownUpstream.LimitBatches(limit: 1, TimeSpan.FromMinutes(1));
+        await using var one = new RazorIpInfoFactory(ownUpstream) { Redis = redis.ConnectionString };
+        await using var two = new RazorIpInfoFactory(ownUpstream) { Redis = redis.ConnectionString };
 
         await ItemsAsync(await PostAsync(one.CreateClient(), PublicAddresses(10)));
         var fromTwo = await ItemsAsync(await PostAsync(two.CreateClient(), PublicAddresses(10, seed: 2)));
         var cachedOnTwo = await ItemsAsync(await PostAsync(two.CreateClient(), PublicAddresses(10)));
 
-        Assert.Equal(1, upstream.BatchRequests);
-        Assert.Equal(0, upstream.BatchViolations);
+        Assert.Equal(1, ownUpstream.BatchRequests);
+        Assert.Equal(0, ownUpstream.BatchViolations);
         Assert.All(fromTwo, i => Assert.Equal(503, i.GetProperty("status").GetInt32()));
         Assert.All(cachedOnTwo, i => Assert.Equal("ip-api.com", i.GetProperty("provider").GetString()));
         Assert.Contains("ipinfo:v1:quota:ip-api.com:batch", redis.KeysMatching("ipinfo:v1:quota:*"));
@@ -171,38 +196,40 @@ public sealed class BatchApiTests : IDisposable
     [MemberData(nameof(BadRequests))]
     public async Task BadBodiesGetAClearProblemAndNothingReachesTheUpstream(string contentType, string body, HttpStatusCode status, string title)
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        var before = upstream.Requests.Count;
 
-        var response = await app.CreateClient().PostAsync("/api/ip-info/batch", new StringContent(body, Encoding.UTF8, contentType));
+        var response = await site.Client.PostAsync("/api/ip-info/batch", new StringContent(body, Encoding.UTF8, contentType));
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         Assert.Equal(title, problem.GetProperty("title").GetString());
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
-        Assert.Empty(upstream.Requests);
+        Assert.Empty(upstream.Requests.Skip(before));
     }
 
     [Fact]
     public async Task ABodyThatGrowsPastTheLimitWithoutSayingItsLengthIsRefusedToo()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        var before = upstream.Requests.Count;
         var body = "[" + string.Join(',', Enumerable.Repeat("\"8.8.8.8\"", 120_000)) + "]";
         using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body)));
         content.Headers.ContentType = new("application/json");
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ip-info/batch") { Content = content };
         request.Headers.TransferEncodingChunked = true;
-        var response = await app.CreateClient().SendAsync(request);
+        var response = await site.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Empty(upstream.Requests);
+        Assert.Empty(upstream.Requests.Skip(before));
     }
 
     [Fact]
     public async Task ABulkLookupSpendsTheSamePerClientAllowanceAsSingleLookups()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
+        // Its own site and emulator: the allowance is a setting, and it counts every batch.
+        using var ownUpstream = IpApiEmulator.Start();
+        await using var app = new RazorIpInfoFactory(ownUpstream);
         app.Settings["RateLimits:LookupsPerMinute"] = "10";
         var client = app.CreateClientFor("198.51.100.7");
 
@@ -218,15 +245,13 @@ public sealed class BatchApiTests : IDisposable
         Assert.Equal(503, spentRow.GetProperty("status").GetInt32());
         Assert.NotNull(spent.Headers.RetryAfter);
         Assert.Equal(HttpStatusCode.OK, otherClient.StatusCode);
-        Assert.Equal(2, upstream.BatchRequests);
+        Assert.Equal(2, ownUpstream.BatchRequests);
     }
 
     [Fact]
     public async Task TheOpenApiDocumentDescribesTheBatchEndpoint()
     {
-        await using var app = new RazorIpInfoFactory(upstream);
-
-        var document = await app.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var document = await site.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var batch = document.GetProperty("paths").GetProperty("/api/ip-info/batch").GetProperty("post");
 
         Assert.Equal("LookupIpInfoBatch", batch.GetProperty("operationId").GetString());

@@ -6,14 +6,18 @@ using WireMock.ResponseBuilders;
 
 namespace RazorIpInfo.Tests.Api;
 
-public sealed class IpInfoApiTests : EmulatedUpstreamTests
+/// <summary>
+/// The single-address API. The tests that leave the site as it is share one (<see cref="SharedSite"/>), each
+/// outcome scripted for an address of its own; a spent budget and a timeout need a site of their own.
+/// </summary>
+public sealed class IpInfoApiTests(SharedSite site) : IClassFixture<SharedSite>
 {
+    private IpApiEmulator Upstream => site.Upstream;
+
     [Fact]
     public async Task AddressLookupReturnsTheRecordAsCamelCaseJson()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-
-        var response = await app.CreateClient().GetAsync("/api/ip-info/8.8.8.8");
+        var response = await site.Client.GetAsync("/api/ip-info/8.8.8.8");
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -31,9 +35,10 @@ public sealed class IpInfoApiTests : EmulatedUpstreamTests
     [Fact]
     public async Task CallerLookupUsesTheAddressTheTrustedProxyReports()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
+        // No other test of the class asks about this address: the count below is this test's.
+        using var client = site.App.CreateClientFor("2001:4860:4860::8888");
 
-        var json = await app.CreateClientFor("2001:4860:4860::8888").GetFromJsonAsync<JsonElement>("/api/ip-info");
+        var json = await client.GetFromJsonAsync<JsonElement>("/api/ip-info");
 
         Assert.Equal("2001:4860:4860::8888", json.GetProperty("address").GetString());
         Assert.Equal(1, Upstream.RequestsFor("2001:4860:4860::8888"));
@@ -42,22 +47,22 @@ public sealed class IpInfoApiTests : EmulatedUpstreamTests
     [Fact]
     public async Task CallerOnTheLocalNetworkGetsTheServersPublicAddress()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
+        using var client = site.App.CreateClientFor("127.0.0.1");
 
-        var json = await app.CreateClientFor("127.0.0.1").GetFromJsonAsync<JsonElement>("/api/ip-info");
+        var json = await client.GetFromJsonAsync<JsonElement>("/api/ip-info");
 
         Assert.Equal(IpApiEmulator.ServerAddress, json.GetProperty("address").GetString());
     }
 
+    // Each outcome for an address of its own: the shared emulator keeps every test's script, and the site caches
+    // what an address was answered (a refusal for a day, a failure for seconds).
     public static TheoryData<string, IResponseBuilder, HttpStatusCode, string> UpstreamOutcomes => new()
     {
-        { "9.9.9.9", Response.Create().WithStatusCode(429).WithHeader("X-Rl", "0").WithHeader("X-Ttl", "42"), HttpStatusCode.ServiceUnavailable, "Lookup quota exhausted" },
-        { "9.9.9.9", Response.Create().WithStatusCode(500), HttpStatusCode.BadGateway, "Lookup failed" },
-        { "9.9.9.9", Response.Create().WithStatusCode(200).WithBody("not json"), HttpStatusCode.BadGateway, "Lookup failed" },
-        { "9.9.9.9", Response.Create().WithStatusCode(200).WithBodyAsJson(IpApiEmulator.Samples.GoogleDnsV4).WithDelay(RazorIpInfoFactory.SlowAnswer), HttpStatusCode.GatewayTimeout, "Lookup timed out" },
-        { "9.9.9.9", Response.Create().WithStatusCode(200).WithBodyAsJson(IpApiEmulator.Samples.Fail("private range", "9.9.9.9")), HttpStatusCode.UnprocessableEntity, "Private address" },
-        { "9.9.9.9", Response.Create().WithStatusCode(200).WithBodyAsJson(IpApiEmulator.Samples.Fail("reserved range", "9.9.9.9")), HttpStatusCode.UnprocessableEntity, "Reserved address" },
-        { "9.9.9.9", Response.Create().WithStatusCode(200).WithBodyAsJson(IpApiEmulator.Samples.Fail("invalid query", "9.9.9.9")), HttpStatusCode.BadRequest, "Not an IP address" },
+        { "9.9.9.2", Response.Create().WithStatusCode(500), HttpStatusCode.BadGateway, "Lookup failed" },
+        { "9.9.9.3", Response.Create().WithStatusCode(200).WithBody("not json"), HttpStatusCode.BadGateway, "Lookup failed" },
+        { "9.9.9.5", Response.Create().WithStatusCode(200).WithBodyAsJson(IpApiEmulator.Samples.Fail("private range", "9.9.9.5")), HttpStatusCode.UnprocessableEntity, "Private address" },
+        { "9.9.9.6", Response.Create().WithStatusCode(200).WithBodyAsJson(IpApiEmulator.Samples.Fail("reserved range", "9.9.9.6")), HttpStatusCode.UnprocessableEntity, "Reserved address" },
+        { "9.9.9.7", Response.Create().WithStatusCode(200).WithBodyAsJson(IpApiEmulator.Samples.Fail("invalid query", "9.9.9.7")), HttpStatusCode.BadRequest, "Not an IP address" },
     };
 
     [Theory]
@@ -65,13 +70,38 @@ public sealed class IpInfoApiTests : EmulatedUpstreamTests
     public async Task EveryUpstreamOutcomeBecomesAProblemDetailsStatus(string address, IResponseBuilder answer, HttpStatusCode expected, string title)
     {
         Upstream.Respond(address, answer);
-        await using var app = new RazorIpInfoFactory(Upstream);
+
+        var response = await site.Client.GetAsync("/api/ip-info/" + address);
+
+        await AssertProblemAsync(response, expected, title);
+    }
+
+    // A spent budget stops every lookup of the site that hears of it, and a timeout needs the short timeouts.
+    public static TheoryData<string, IResponseBuilder, HttpStatusCode, string> UpstreamOutcomesForASiteOfTheirOwn => new()
+    {
+        { "9.9.9.1", Response.Create().WithStatusCode(429).WithHeader("X-Rl", "0").WithHeader("X-Ttl", "42"), HttpStatusCode.ServiceUnavailable, "Lookup quota exhausted" },
+        { "9.9.9.4", Response.Create().WithStatusCode(200).WithBodyAsJson(IpApiEmulator.Samples.GoogleDnsV4).WithDelay(RazorIpInfoFactory.SlowAnswer), HttpStatusCode.GatewayTimeout, "Lookup timed out" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UpstreamOutcomesForASiteOfTheirOwn))]
+    public async Task ASpentBudgetAndATimeoutBecomeAProblemDetailsStatusToo(string address, IResponseBuilder answer, HttpStatusCode expected, string title)
+    {
+        using var ownUpstream = IpApiEmulator.Start();
+        ownUpstream.Respond(address, answer);
+        await using var app = new RazorIpInfoFactory(ownUpstream);
         if (expected == HttpStatusCode.GatewayTimeout)
         {
             app.WithShortTimeouts();
         }
 
         var response = await app.CreateClient().GetAsync("/api/ip-info/" + address);
+
+        await AssertProblemAsync(response, expected, title);
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode expected, string title)
+    {
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(expected, response.StatusCode);
@@ -92,23 +122,21 @@ public sealed class IpInfoApiTests : EmulatedUpstreamTests
     [InlineData("2001:db8::1", "Reserved address")]
     public async Task NonPublicAddressesAre422WithoutAnUpstreamCall(string address, string title)
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
+        var before = Upstream.Requests.Count;
 
-        var response = await app.CreateClient().GetAsync("/api/ip-info/" + address);
+        var response = await site.Client.GetAsync("/api/ip-info/" + address);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal(title, problem.GetProperty("title").GetString());
         Assert.Contains(address, problem.GetProperty("detail").GetString()!, StringComparison.Ordinal);
-        Assert.Empty(Upstream.Requests);
+        Assert.Empty(Upstream.Requests.Skip(before));
     }
 
     [Fact]
     public async Task OpenApiDocumentDescribesBothEndpoints()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-
-        var document = await app.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var document = await site.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
 
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Contains("/api/ip-info", paths);

@@ -10,16 +10,21 @@ using RazorIpInfo.Tests.Infrastructure;
 
 namespace RazorIpInfo.Tests.Protection;
 
-/// <summary>What the site keeps to itself: visitors' addresses stay out of its logs and out of shared caches.</summary>
-public sealed class PrivacyTests : EmulatedUpstreamTests
+/// <summary>
+/// What the site keeps to itself: visitors' addresses stay out of its logs and out of shared caches. The tests
+/// that leave the site as it is share one (<see cref="SharedSite"/>); the ones that read its logs, change its
+/// settings or need it before its first upstream call start their own, in front of their own emulator.
+/// </summary>
+public sealed class PrivacyTests(SharedSite site) : IClassFixture<SharedSite>
 {
     [Fact]
     public async Task AtDefaultLogLevelsNoLineCarriesAVisitorsOrALookedUpAddress()
     {
         // Lookups that succeed, fail upstream (the emulator knows nothing of 9.9.9.9: a 404 is logged) and time
         // out, as the visitor's own card and as chosen addresses, on every surface.
-        Upstream.Respond("9.9.9.9", WireMock.ResponseBuilders.Response.Create().WithStatusCode(500));
-        await using var app = new RazorIpInfoFactory(Upstream).WithShortTimeouts();
+        using var upstream = IpApiEmulator.Start();
+        upstream.Respond("9.9.9.9", WireMock.ResponseBuilders.Response.Create().WithStatusCode(500));
+        await using var app = new RazorIpInfoFactory(upstream).WithShortTimeouts();
         await using var site = app.WithWebHostBuilder(builder => builder.ConfigureServices(services =>
             // The levels a deployment runs with: appsettings.json's, not the test factory's Trace.
             services.AddOptions<LoggerFilterOptions>().PostConfigure<IConfiguration>((filters, configuration) =>
@@ -65,8 +70,7 @@ public sealed class PrivacyTests : EmulatedUpstreamTests
     [InlineData("/country?ip=8.8.8.8")]
     public async Task PerVisitorAnswersAreForThatVisitorsBrowserOnly(string url)
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
-        using var client = app.CreateClientFor("8.8.8.8");
+        using var client = site.App.CreateClientFor("8.8.8.8");
         client.DefaultRequestHeaders.Add("HX-Request", "true");
 
         using var response = await client.GetAsync(url);
@@ -79,7 +83,9 @@ public sealed class PrivacyTests : EmulatedUpstreamTests
     [Fact]
     public async Task OneHostRotatingThroughItsIpv6NetworkSharesOneAllowance()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
+        // Its own site: the allowance is a setting, and spent here.
+        using var upstream = IpApiEmulator.Start();
+        await using var app = new RazorIpInfoFactory(upstream);
         app.Settings["RateLimits:LookupsPerMinute"] = "2";
 
         var statuses = new List<HttpStatusCode>();
@@ -109,7 +115,9 @@ public sealed class PrivacyTests : EmulatedUpstreamTests
     [Fact]
     public async Task ReadinessSaysNoUpstreamCallWasMadeRatherThanClaimingItIsReachable()
     {
-        await using var app = new RazorIpInfoFactory(Upstream);
+        // Its own site: a shared one has made upstream calls for the tests before this one.
+        using var upstream = IpApiEmulator.Start();
+        await using var app = new RazorIpInfoFactory(upstream);
         using var client = app.CreateClient();
 
         var before = await UpstreamCheckAsync(client);

@@ -47,7 +47,7 @@ public abstract class TorSiteTests : EmulatedUpstreamTests, IAsyncLifetime
         (IDownloadedDataStatus)app.Services.GetRequiredKeyedService<IDownloadedData<TorExitList>>(TorServiceCollectionExtensions.DataName);
 
     /// <summary>Waits (on real time, bounded) for the background download to have put a list in use after <paramref name="after"/>.</summary>
-    protected static async Task UntilDownloadedAsync(RazorIpInfoFactory app, DateTimeOffset? after = null)
+    internal static async Task UntilDownloadedAsync(RazorIpInfoFactory app, DateTimeOffset? after = null)
     {
         var data = Data(app);
         for (var deadline = DateTime.UtcNow.AddSeconds(20); !(data.FetchedAt is { } at && (after is null || at > after)); await Task.Delay(50))
@@ -70,6 +70,46 @@ public abstract class TorSiteTests : EmulatedUpstreamTests, IAsyncLifetime
             {
                 Directory.Delete(Folder(app), recursive: true);
             }
+        }
+
+        List.Dispose();
+    }
+}
+
+/// <summary>
+/// <see cref="TorSiteTests"/>' site, shared by a class whose tests neither change the list nor move the clock: the
+/// list downloaded once, before the first test, and every address answered by the emulator.
+/// </summary>
+public sealed class TorExitListSite : SharedSite
+{
+    /// <summary>
+    /// An exit on this site's list besides <see cref="TorSiteTests.ExitList"/>'s, for the one test that must be the
+    /// first to ask about its address: the others' lookups are cached for theirs.
+    /// </summary>
+    public const string ExitAskedAboutOnce = "185.220.101.2";
+
+    public ListServer List { get; } = new ListServer().Serve(TorSiteTests.ExitList + ExitAskedAboutOnce + "\n");
+
+    protected override void Configure(RazorIpInfoFactory app)
+    {
+        Upstream.AnswerEveryAddress(TimeSpan.Zero);
+        app.Settings["Tor:ExitListUrl"] = List.Url;
+        app.UseFakeTime();
+    }
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await TorSiteTests.UntilDownloadedAsync(App);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        var folder = App.Settings["DownloadedData:Directory"]!;
+        await base.DisposeAsync();
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
         }
 
         List.Dispose();
