@@ -5,7 +5,8 @@
 # paths), from the same publish, one after the other. The last row of each curve is the instance's steady
 # rate; the goal (issue 31) is ≥ 70 % of it within the first 5 s.
 # Needs dotnet, wrk, curl, python3. Knobs: SECONDS_AFTER_READY (20), CONNECTIONS (32), THREADS (2),
-# LATENCY_MS (50), URL_PATH (/), MODES ("off on").
+# LATENCY_MS (50), URL_PATH (/), MODES ("off on"), PUBLISH_ARGS (extra `dotnet publish` arguments, e.g.
+# "-r linux-x64 --self-contained false -p:PublishReadyToRun=true" for code compiled ahead of time).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +20,8 @@ source "$repo/bench/lib.sh"
 use_scratch
 
 echo "== building" >&2
-dotnet publish "$repo/src/RazorIpInfo" -c Release -o "$work/site" -nologo -v q >/dev/null
+# shellcheck disable=SC2086 # PUBLISH_ARGS is a list of arguments
+dotnet publish "$repo/src/RazorIpInfo" -c Release -o "$work/site" -nologo -v q ${PUBLISH_ARGS:-} >/dev/null
 dotnet build "$repo/tests/IpApiEmulator" -c Release -o "$work/upstream" -nologo -v q >/dev/null
 
 upstream_port=$(free_port)
