@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using RazorIpInfo.Hosting;
 using RazorIpInfo.Lookup;
@@ -50,7 +51,7 @@ public sealed class RateLimitOptions
 /// </summary>
 public static class RateLimits
 {
-    private const string Policy = "per-client";
+    internal const string Policy = "per-client";
 
     /// <summary>
     /// The per-client limits, on every endpoint of <paramref name="builder"/>: a request allowance per minute (for
@@ -65,26 +66,16 @@ public static class RateLimits
         builder.Services.AddSectionOptions<RateLimitOptions>(RateLimitOptions.Section);
 
         builder.Services.AddSingleton<ClientLookupLimiter>();
+        // The middleware consults the global limiter for every request. The framework never disposes the one set
+        // in its options, and a partitioned limiter's timer keeps it and everything its creator could reach alive
+        // (a test process's stopped sites, one after another): the container owns it and disposes it at stop.
+        builder.Services.AddSingleton<RequestsInProgressLimiter>();
+        builder.Services.AddOptions<RateLimiterOptions>()
+            .Configure<RequestsInProgressLimiter>((limiter, inProgress) => limiter.GlobalLimiter = inProgress.Limiter);
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = OnRejectedAsync;
-
-            // The middleware consults the global limiter for every request; only endpoints under the per-client
-            // policy count here, so that a page's own stylesheets and scripts are never refused.
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            {
-                if (context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName != Policy ||
-                    context.RequestServices.GetRequiredService<WarmUpState>().IsOwnRequest(context))
-                {
-                    return RateLimitPartition.GetNoLimiter("");
-                }
-
-                var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
-                return RateLimitPartition.GetConcurrencyLimiter(
-                    ClientPartition(context.Connection.RemoteIpAddress, options.Ipv6PrefixLength),
-                    _ => new ConcurrencyLimiterOptions { PermitLimit = options.ConcurrentRequestsPerClient, QueueLimit = 0 });
-            });
 
             limiter.AddPolicy(Policy, context =>
             {
@@ -185,4 +176,32 @@ public static class RateLimits
 
         // Pages get an empty 429 here; the status-code pages render the friendly page for it.
     }
+}
+
+/// <summary>
+/// The cap on each client's requests in progress at once, as the rate-limiting middleware's global limiter: only
+/// endpoints under the per-client policy count, so that a page's own stylesheets and scripts are never refused.
+/// </summary>
+internal sealed class RequestsInProgressLimiter : IDisposable
+{
+    public RequestsInProgressLimiter(IOptions<RateLimitOptions> options, WarmUpState warmUp)
+    {
+        var limits = options.Value;
+        Limiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+        {
+            if (context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName != RateLimits.Policy ||
+                warmUp.IsOwnRequest(context))
+            {
+                return RateLimitPartition.GetNoLimiter("");
+            }
+
+            return RateLimitPartition.GetConcurrencyLimiter(
+                RateLimits.ClientPartition(context.Connection.RemoteIpAddress, limits.Ipv6PrefixLength),
+                _ => new ConcurrencyLimiterOptions { PermitLimit = limits.ConcurrentRequestsPerClient, QueueLimit = 0 });
+        });
+    }
+
+    public PartitionedRateLimiter<HttpContext> Limiter { get; }
+
+    public void Dispose() => Limiter.Dispose();
 }
