@@ -2,8 +2,8 @@
 # Prints the README's figures, so they are refreshed rather than retyped: the page-weight table (the
 # "Without and with JavaScript" section) as Markdown rows, measured with curl against the build output
 # (`dotnet build`, run in Production, ip-api.com replaced by the loopback emulator), in body bytes for
-# each Accept-Encoding (headers, about 0.7 KB a response, are left out); and with --suite, the time `dotnet test RazorIpInfo.sln`
-# takes (the "Test it" section; minutes, so only when asked). Needs dotnet, curl, python3.
+# each Accept-Encoding (headers, about 0.7 KB a response, are left out); and with --suite, what bench/test-suite.sh prints
+# (the "Test it" section's time and CPU of `dotnet test RazorIpInfo.sln`; minutes, so only when asked). Needs dotnet, curl, python3.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -70,9 +70,6 @@ for key in ("lookup", "refresh"):
 EOF
 
 if [ "${1:-}" = "--suite" ]; then
-  start=$(date +%s)
-  (cd "$repo" && dotnet test RazorIpInfo.sln >"$work/test.log" 2>&1) || { tail -20 "$work/test.log"; exit 1; }
-  elapsed=$(( $(date +%s) - start ))
   echo
-  echo "Whole suite (dotnet test RazorIpInfo.sln, after the build above): $((elapsed / 60)) min $((elapsed % 60)) s on $(nproc) cores"
+  bash "$repo/bench/test-suite.sh"
 fi
