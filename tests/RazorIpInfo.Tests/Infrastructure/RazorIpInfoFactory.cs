@@ -53,6 +53,8 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
+    private readonly EndpointLimiterRelease endpointLimiter = new();
+
     /// <summary>An emulator delay of <see cref="SlowAnswer"/> then times out every attempt quickly.</summary>
     public RazorIpInfoFactory WithShortTimeouts()
     {
@@ -130,6 +132,12 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
         return client;
     }
 
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await endpointLimiter.ReleaseAsync();
+    }
+
     private static string FindRepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
@@ -159,6 +167,7 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
         builder.ConfigureServices(services =>
         {
             services.Configure<LoggerFilterOptions>(o => o.Rules.Clear());
+            services.AddSingleton<IStartupFilter>(endpointLimiter);
             if (Clock is { } clock)
             {
                 services.AddKeyedSingleton<TimeProvider>(LookupCacheServiceCollectionExtensions.ClockKey, clock);

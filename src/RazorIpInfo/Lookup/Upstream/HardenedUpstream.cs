@@ -66,6 +66,11 @@ public static class HardenedUpstream
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         });
 
+        // The pooled connections' lifetime above already picks up DNS changes, so the factory's own rotation of
+        // handlers every two minutes would only rebuild this chain; its expiry timer also kept a stopped host's
+        // whole container reachable for those two minutes (dotnet/runtime#113494).
+        client.SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+
         // The client's own logging opens a scope with the request URL, which holds the looked-up address (and
         // a key), on every line logged during the call. The typed clients log what matters in their own words.
         client.RemoveAllLoggers();
