@@ -52,6 +52,7 @@ public sealed class BrowserSite : IAsyncLifetime
     /// <summary>Every request the site received, "GET /path?query", in order: what a browser asked the server for.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Requests { get; } = new();
 
+    /// <summary>Where <see cref="BrowserTab.ScreenshotAsync(string, bool)"/> saves them, when asked to.</summary>
     public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     /// <summary>Browser tests run wherever Chromium is installed, and in CI always (they fail there without it).</summary>
@@ -104,7 +105,6 @@ public sealed class BrowserSite : IAsyncLifetime
             Headless = true,
             Args = ChromiumArgs,
         });
-        Directory.CreateDirectory(ScreenshotFolder);
     }
 
     public async Task DisposeAsync()

@@ -146,15 +146,37 @@ public sealed class BrowserTab : IAsyncDisposable
     public Task<bool> IsSameNodeAsync(string selector) =>
         Page.EvalOnSelectorAsync<bool>(selector, "element => element.survivor === true");
 
-    public async Task ScreenshotAsync(string state) =>
-        await Page.ScreenshotAsync(new PageScreenshotOptions
-        {
-            Path = Path.Combine(BrowserSite.ScreenshotFolder, $"{state}-{look}.png"),
-            FullPage = true,
+    /// <summary>
+    /// Whether the browser tests save screenshots: only when <c>SCREENSHOTS=1</c> asks for them
+    /// (<c>scripts/screenshots.sh</c>). They are for a person to look at and no test reads them; encoding about 160
+    /// full-page PNGs cost every run a tenth of the browser tests' CPU.
+    /// </summary>
+    public static bool TakesScreenshots { get; } = Environment.GetEnvironmentVariable("SCREENSHOTS") is "1" or "true";
 
+    /// <summary>The page as it is now, saved as screenshots/{state}-{look}.png: the whole page, or what the window shows.</summary>
+    public async Task ScreenshotAsync(string state, bool fullPage = true)
+    {
+        if (TakesScreenshots)
+        {
             // Hiding the caret injects a <style>, which the site's Content-Security-Policy refuses.
-            Caret = ScreenshotCaret.Initial,
-        });
+            await Page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath(state), FullPage = fullPage, Caret = ScreenshotCaret.Initial });
+        }
+    }
+
+    /// <summary>One element as it is now, saved as screenshots/{state}-{look}.png.</summary>
+    public async Task ScreenshotAsync(string state, ILocator element)
+    {
+        if (TakesScreenshots)
+        {
+            await element.ScreenshotAsync(new LocatorScreenshotOptions { Path = ScreenshotPath(state), Caret = ScreenshotCaret.Initial });
+        }
+    }
+
+    private string ScreenshotPath(string state)
+    {
+        Directory.CreateDirectory(BrowserSite.ScreenshotFolder);
+        return Path.Combine(BrowserSite.ScreenshotFolder, $"{state}-{look}.png");
+    }
 
     /// <summary>Lets the page write to and read from the clipboard, as a person's click allows it to.</summary>
     public Task GrantClipboardAsync() => context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);

@@ -6,8 +6,8 @@ namespace RazorIpInfo.Tests.Browser;
 
 /// <summary>
 /// Every state of the page in light and dark, on a phone and a desktop: nothing runs off the side,
-/// nothing is reported to the console, and a screenshot of each lands in the test output's
-/// screenshots/ folder for a person to look at.
+/// nothing is reported to the console, and (with <c>SCREENSHOTS=1</c>, scripts/screenshots.sh) a screenshot of each
+/// lands in the test output's screenshots/ folder for a person to look at.
 /// </summary>
 [Trait("Category", "Browser")]
 public sealed class LooksTests(BrowserSite site) : IClassFixture<BrowserSite>

@@ -52,7 +52,7 @@ public sealed class DualStackBrowserTests(DualStackSite site, DualStackBrowserTe
         // Chromium paints another site's embedded document only once it has been in view.
         await row.ScrollIntoViewIfNeededAsync();
         await tab.ScreenshotAsync(javaScript ? "dualstack-both" : "dualstack-both-nojs");
-        await row.ScreenshotAsync(new() { Path = Path.Combine(BrowserSite.ScreenshotFolder, $"dualstack-row{(javaScript ? "" : "-nojs")}-{look}.png") });
+        await tab.ScreenshotAsync(javaScript ? "dualstack-row" : "dualstack-row-nojs", row);
         Assert.Empty(tab.ConsoleErrors);
     }
 
@@ -88,7 +88,7 @@ public sealed class DualStackBrowserTests(DualStackSite site, DualStackBrowserTe
             .ToHaveTextAsync("no IPv6 connectivity from this browser");
         await AssertFitsTheWindowAsync(tab);
         await tab.ScreenshotAsync(javaScript ? "dualstack-no-ipv6" : "dualstack-no-ipv6-nojs");
-        await tab.Page.Locator(".your-addresses").ScreenshotAsync(new() { Path = Path.Combine(BrowserSite.ScreenshotFolder, $"dualstack-row-no-ipv6{(javaScript ? "" : "-nojs")}-{new Look(dark, 390)}.png") });
+        await tab.ScreenshotAsync(javaScript ? "dualstack-row-no-ipv6" : "dualstack-row-no-ipv6-nojs", tab.Page.Locator(".your-addresses"));
         // The refused connection is reported; nothing may be refused by the policy.
         Assert.DoesNotContain(tab.ConsoleErrors, error => error.Contains("Content Security Policy", StringComparison.Ordinal) || error.Contains("CSP", StringComparison.Ordinal));
     }
@@ -188,7 +188,6 @@ public sealed class DualStackBrowserTests(DualStackSite site, DualStackBrowserTe
                 $"--host-resolver-rules={rules}",
             ],
         });
-        Directory.CreateDirectory(BrowserSite.ScreenshotFolder);
         return new ResolvingBrowser(playwright, browser);
     }
 
