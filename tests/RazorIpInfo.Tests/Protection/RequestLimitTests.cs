@@ -23,8 +23,29 @@ namespace RazorIpInfo.Tests.Protection;
 /// the documented upload, log privacy that depended on the working directory, HEAD refused; and issue 29's
 /// bulk list refused by default. One row per defect.
 /// </summary>
-public sealed class RequestLimitTests : EmulatedUpstreamTests
+/// <remarks>
+/// Tests of one configuration share its site: the default one (<see cref="SharedInMemorySite"/>), the shipped
+/// limits (<see cref="DefaultLimitsSite"/>, each test a client and addresses of its own, counting batch calls from
+/// where the log stood) and the short bulk deadline (<see cref="BulkDeadlineSite"/>). A test whose limit is its
+/// alone, or that spends the upstream's batch budget, has its own.
+/// </remarks>
+public sealed class RequestLimitTests(SharedInMemorySite defaults, RequestLimitTests.DefaultLimitsSite shippedLimits, RequestLimitTests.BulkDeadlineSite bulkDeadline)
+    : EmulatedUpstreamTests, IClassFixture<SharedInMemorySite>, IClassFixture<RequestLimitTests.DefaultLimitsSite>, IClassFixture<RequestLimitTests.BulkDeadlineSite>
 {
+    /// <summary>The site with the shipped per-client limits, on the in-memory server.</summary>
+    public sealed class DefaultLimitsSite : SharedSite
+    {
+        protected override bool OnKestrel => false;
+
+        protected override void Configure(RazorIpInfoFactory app) => app.WithDefaultLimits();
+    }
+
+    /// <summary>The site on Kestrel whose bulk requests must be read within a second.</summary>
+    public sealed class BulkDeadlineSite : SharedSite
+    {
+        protected override void Configure(RazorIpInfoFactory app) => app.Settings["RequestLimits:BulkRequestTimeout"] = "00:00:01";
+    }
+
     /// <summary>
     /// What the hostile client sends (almost all of a 1 MB body at once, then a byte at a time), and how it is cut
     /// off. The API answers 408. A form's read, cancelled, aborts the connection (ASP.NET Core's FormFeature does
@@ -41,8 +62,7 @@ public sealed class RequestLimitTests : EmulatedUpstreamTests
     public async Task ABodyThatDripsAfterAFastStartIsCutOffAtTheDeadline(string path, string contentType, string start, string cutOff)
     {
         // Kestrel's minimum rate is an average over the whole body: 900 KB at once keeps a drip above it for an hour.
-        await using var app = Site(("RequestLimits:BulkRequestTimeout", "00:00:01"));
-        var site = app.StartOnFreePort();
+        var site = bulkDeadline.Client.BaseAddress!;
         var body = Encoding.ASCII.GetBytes(start + new string(' ', 900 * 1024 - start.Length));
 
         var answer = await RawPostAsync(site, path, contentType, declaredLength: 1024 * 1024, body, dripEvery: TimeSpan.FromMilliseconds(250));
@@ -103,9 +123,10 @@ public sealed class RequestLimitTests : EmulatedUpstreamTests
     [InlineData("json")]
     public async Task DownloadingABulkResultWithDefaultLimitsIsNotChargedAgain(string format)
     {
-        await using var app = new RazorIpInfoFactory(Upstream).WithDefaultLimits();
-        var client = app.CreateClientFor("198.51.100.21");
-        var result = await Html.ParseAsync(await BulkPageTests.PostFormAsync(client, string.Join(' ', BatchApiTests.PublicAddresses(16))));
+        // Each row a client and addresses of its own on the shared site.
+        using var client = shippedLimits.App.CreateClientFor(format == "csv" ? "198.51.100.21" : "198.51.100.25");
+        var before = shippedLimits.Upstream.Requests.Count;
+        var result = await Html.ParseAsync(await BulkPageTests.PostFormAsync(client, string.Join(' ', BatchApiTests.PublicAddresses(16, seed: format == "csv" ? 10 : 11))));
         var download = result.QuerySelector("form.bulk-download")!;
 
         var responses = new List<HttpResponseMessage>();
@@ -121,7 +142,7 @@ public sealed class RequestLimitTests : EmulatedUpstreamTests
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.All(responses, r => Assert.Equal("attachment", r.Content.Headers.ContentDisposition!.DispositionType));
-        Assert.Equal(1, Upstream.BatchRequests);
+        Assert.Equal(1, shippedLimits.Upstream.BatchRequestsAfter(before));
     }
 
     [Fact]
@@ -129,10 +150,10 @@ public sealed class RequestLimitTests : EmulatedUpstreamTests
     {
         // Issue 29: a 39-address list got "at most 30 a minute". With ip-api.com alone, the 30 the allowance
         // covers are answered and the rest say the budget is spent; nothing is refused whole.
-        await using var app = new RazorIpInfoFactory(Upstream).WithDefaultLimits();
         var asked = BatchApiTests.PublicAddresses(39, seed: 7);
+        using var client = shippedLimits.App.CreateClientFor("198.51.100.22");
 
-        var response = await app.CreateClientFor("198.51.100.22").PostAsJsonAsync("/api/ip-info/batch", asked);
+        var response = await client.PostAsJsonAsync("/api/ip-info/batch", asked);
         var items = (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().ToList();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -176,8 +197,7 @@ public sealed class RequestLimitTests : EmulatedUpstreamTests
     [InlineData("/country?ip=8.8.8.8")]
     public async Task HeadIsAnsweredWhereverGetIs(string url)
     {
-        await using var app = Site();
-        var client = app.CreateClient();
+        var client = defaults.Client;
 
         var get = await client.GetAsync(url);
         var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, url));
@@ -190,10 +210,9 @@ public sealed class RequestLimitTests : EmulatedUpstreamTests
     [Fact]
     public async Task KestrelCapsConnectionsByDefaultAndTakesItsOwnConfigurationSection()
     {
-        await using var defaults = Site();
         await using var configured = Site(("Kestrel:Limits:MaxConcurrentConnections", "7"));
 
-        var limits = defaults.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
+        var limits = defaults.App.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
         var configuredLimits = configured.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
 
         Assert.Equal(new KestrelLimitOptions().MaxConcurrentConnections, limits.MaxConcurrentConnections);

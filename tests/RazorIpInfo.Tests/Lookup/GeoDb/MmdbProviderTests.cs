@@ -10,10 +10,22 @@ using WireMock.ResponseBuilders;
 
 namespace RazorIpInfo.Tests.Lookup.GeoDb;
 
-/// <summary>The offline provider against the real DB-IP files, and against missing, broken and replaced ones.</summary>
+/// <summary>
+/// The offline provider against the real DB-IP files, and against missing, broken and replaced ones. The tests that
+/// read the real files share one site (<see cref="RealFilesSite"/>); each that has files of its own, in a scratch
+/// folder, has its own.
+/// </summary>
 [Collection(GeoDbTestGroup.Name)]
-public sealed class MmdbProviderTests : IDisposable
+public sealed class MmdbProviderTests(MmdbProviderTests.RealFilesSite realFiles) : IDisposable, IClassFixture<MmdbProviderTests.RealFilesSite>
 {
+    /// <summary>The site with only the offline database answering, from the real files (data/geodb).</summary>
+    public sealed class RealFilesSite : SharedSite
+    {
+        protected override bool OnKestrel => false;
+
+        protected override void Configure(RazorIpInfoFactory app) => app.Settings["Lookup:Providers:0"] = "mmdb";
+    }
+
     private readonly IpApiEmulator upstream = IpApiEmulator.Start();
     private readonly TempGeoDbDirectory scratch = new();
 
@@ -46,14 +58,14 @@ public sealed class MmdbProviderTests : IDisposable
     public async Task Ipv4AddressIsAnsweredFromTheIpv4File()
     {
         GeoDbFiles.Require();
-        await using var app = OfflineSite();
+        var before = realFiles.Upstream.Requests.Count;
 
-        var info = await app.CreateClient().GetFromJsonAsync<IpInfo>("/api/ip-info/8.8.8.8");
+        var info = await realFiles.Client.GetFromJsonAsync<IpInfo>("/api/ip-info/8.8.8.8");
 
         Assert.Equal("US", info!.CountryCode);
         Assert.Equal("United States", info.Country);
         Assert.Equal(MmdbProvider.ProviderName, info.Provider);
-        Assert.Empty(upstream.Requests);
+        Assert.Empty(realFiles.Upstream.Requests.Skip(before));
     }
 
     [GeoDbFact]
@@ -63,9 +75,8 @@ public sealed class MmdbProviderTests : IDisposable
         var address = IPAddress.Parse("2001:4860:4860::8888");
         using var ipv6File = new Reader(GeoDbFiles.Ipv6, FileAccessMode.MemoryMapped);
         var expected = ipv6File.Find<Dictionary<string, object>>(address)!;
-        await using var app = OfflineSite();
 
-        var info = await app.CreateClient().GetFromJsonAsync<IpInfo>("/api/ip-info/2001:4860:4860::8888");
+        var info = await realFiles.Client.GetFromJsonAsync<IpInfo>("/api/ip-info/2001:4860:4860::8888");
 
         Assert.Equal("2001:4860:4860::8888", info!.Address);
         Assert.Equal(expected["country_code"], info.CountryCode);
@@ -80,8 +91,7 @@ public sealed class MmdbProviderTests : IDisposable
     public async Task CountryIsNamedInTheRequestedLanguage(string language, string country)
     {
         GeoDbFiles.Require();
-        await using var app = OfflineSite();
-        var provider = app.Services.GetRequiredService<MmdbProvider>();
+        var provider = realFiles.App.Services.GetRequiredService<MmdbProvider>();
 
         var result = await provider.LookupAsync(IPAddress.Parse("8.8.8.8"), language, CancellationToken.None);
 
@@ -92,8 +102,7 @@ public sealed class MmdbProviderTests : IDisposable
     public async Task Ipv4MappedAddressIsTheIpv4Address()
     {
         GeoDbFiles.Require();
-        await using var app = OfflineSite();
-        var provider = app.Services.GetRequiredService<MmdbProvider>();
+        var provider = realFiles.App.Services.GetRequiredService<MmdbProvider>();
 
         var mapped = await FoundAsync(provider, "::ffff:8.8.8.8");
         var plain = await FoundAsync(provider, "8.8.8.8");

@@ -72,38 +72,50 @@ public sealed class HostNameInputTests
 
 /// <summary>
 /// Host names through the site, with the resolver replaced (what DNS says is up to each test) and the lookup's
-/// clock a fake one, so timeouts and cache durations pass when a test says so.
+/// clock a fake one, so timeouts and cache durations pass when a test says so. The tests share one site
+/// (<see cref="HostNameSite"/>): each asks about names of its own, so no answer another cached is its, and counts
+/// resolver calls, upstream requests and log lines from where they stood when it began. The one that takes every
+/// resolution slot at once has a site of its own: a hanging resolution keeps its slot until the test's site ends.
 /// </summary>
-public sealed class HostNameSiteTests : IDisposable
+public sealed class HostNameSiteTests(HostNameSiteTests.HostNameSite site) : IClassFixture<HostNameSiteTests.HostNameSite>
 {
     private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(3);
     private const int MaxConcurrent = 16;
 
-    private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-    private readonly ScriptedResolver resolver = new();
-    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
-    private readonly RazorIpInfoFactory app;
-    private readonly HttpClient client;
+    private IpApiEmulator upstream => site.Upstream;
 
-    public HostNameSiteTests()
+    private ScriptedResolver resolver => site.Resolver;
+
+    private FakeTimeProvider clock => site.Clock;
+
+    private HttpClient client => site.Client;
+
+    /// <summary>The site every test of the class asks, on the in-memory server as each test's own site was.</summary>
+    public sealed class HostNameSite : SharedSite
     {
-        app = new RazorIpInfoFactory(upstream);
-        app.Settings["HostNames:Timeout"] = "00:00:03";
-        app.Settings["HostNames:MaxConcurrent"] = MaxConcurrent.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        app.ConfigureTestServices = services =>
+        internal ScriptedResolver Resolver { get; } = new();
+
+        public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+
+        protected override bool OnKestrel => false;
+
+        protected override void Configure(RazorIpInfoFactory app)
         {
-            services.AddSingleton<IHostNameResolver>(resolver);
-            services.AddKeyedSingleton<TimeProvider>(HostNameLookup.ClockKey, clock);
-        };
-        client = app.CreateClient();
-    }
+            app.Settings["HostNames:Timeout"] = "00:00:03";
+            app.Settings["HostNames:MaxConcurrent"] = MaxConcurrent.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            app.ConfigureTestServices = services =>
+            {
+                services.AddSingleton<IHostNameResolver>(Resolver);
+                services.AddKeyedSingleton<TimeProvider>(HostNameLookup.ClockKey, Clock);
+            };
+        }
 
-    public void Dispose()
-    {
-        // Lets the threads still "in getaddrinfo" return, as a real resolver eventually does.
-        resolver.Dispose();
-        app.Dispose();
-        upstream.Dispose();
+        public override async Task DisposeAsync()
+        {
+            // Lets the threads still "in getaddrinfo" return, as a real resolver eventually does.
+            Resolver.Dispose();
+            await base.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -126,12 +138,12 @@ public sealed class HostNameSiteTests : IDisposable
     [Fact]
     public async Task JsonAndTextAnswerForTheNameToo()
     {
-        resolver.Answers["dns.example"] = [IPAddress.Parse("8.8.8.8")];
+        resolver.Answers["json.example"] = [IPAddress.Parse("8.8.8.8")];
 
-        var json = await client.GetFromJsonAsync<JsonElement>("/api/ip-info/dns.example");
-        var text = await client.GetStringAsync("/ip?ip=dns.example");
+        var json = await client.GetFromJsonAsync<JsonElement>("/api/ip-info/json.example");
+        var text = await client.GetStringAsync("/ip?ip=json.example");
 
-        Assert.Equal(("8.8.8.8", "dns.example"), (json.GetProperty("address").GetString(), json.GetProperty("hostName").GetString()));
+        Assert.Equal(("8.8.8.8", "json.example"), (json.GetProperty("address").GetString(), json.GetProperty("hostName").GetString()));
         Assert.Equal(["8.8.8.8"], json.GetProperty("hostAddresses").EnumerateArray().Select(a => a.GetString()));
         Assert.Equal("8.8.8.8\n", text);
     }
@@ -149,6 +161,7 @@ public sealed class HostNameSiteTests : IDisposable
     public async Task NameWithOnlyNonPublicAddressesSaysSoWithoutTheAddresses(string name, IPAddress[] addresses)
     {
         resolver.Answers[name] = addresses;
+        var before = upstream.Requests.Count;
 
         var page = await client.GetAsync("/?ip=" + name);
         var html = await page.Content.ReadAsStringAsync();
@@ -170,7 +183,7 @@ public sealed class HostNameSiteTests : IDisposable
             Assert.DoesNotContain(address.ToString(), problem.GetRawText(), StringComparison.Ordinal);
         }
 
-        Assert.Empty(upstream.Requests);
+        Assert.Empty(upstream.Requests.Skip(before));
     }
 
     public static TheoryData<string, HttpStatusCode, string> Failures => new()
@@ -190,6 +203,7 @@ public sealed class HostNameSiteTests : IDisposable
     [MemberData(nameof(Failures))]
     public async Task NameThatCannotBeLookedUpIsExplainedNotFailed(string name, HttpStatusCode status, string title)
     {
+        var (requestsBefore, callsBefore) = (upstream.Requests.Count, resolver.TotalCalls);
         var api = await client.GetAsync("/api/ip-info/" + name);
         var text = await client.GetAsync("/country?ip=" + name);
         var page = await client.GetDocumentAsync("/?ip=" + name);
@@ -197,7 +211,7 @@ public sealed class HostNameSiteTests : IDisposable
         Assert.Equal(status, api.StatusCode);
         Assert.Equal(title, (await api.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
         Assert.Equal((status, title + "\n"), (text.StatusCode, await text.Content.ReadAsStringAsync()));
-        Assert.Empty(upstream.Requests);
+        Assert.Empty(upstream.Requests.Skip(requestsBefore));
         if (title != "Not an IP address")
         {
             Assert.Equal(title, page.CardTitle());
@@ -206,7 +220,7 @@ public sealed class HostNameSiteTests : IDisposable
         // Refused forms never reach the resolver: "db" would be completed with the server's own search domains.
         if (status == HttpStatusCode.BadRequest)
         {
-            Assert.Equal(0, resolver.TotalCalls);
+            Assert.Equal(0, resolver.TotalCalls - callsBefore);
         }
     }
 
@@ -238,14 +252,14 @@ public sealed class HostNameSiteTests : IDisposable
     [Fact]
     public async Task AnswersAreReusedBriefly()
     {
-        resolver.Answers["dns.example"] = [IPAddress.Parse("8.8.8.8")];
+        resolver.Answers["reused.example"] = [IPAddress.Parse("8.8.8.8")];
 
-        await client.GetStringAsync("/ip?ip=dns.example");
-        await client.GetStringAsync("/ip?ip=DNS.example.");
+        await client.GetStringAsync("/ip?ip=reused.example");
+        await client.GetStringAsync("/ip?ip=REUSED.example.");
         clock.Advance(TimeSpan.FromMinutes(1));
-        await client.GetStringAsync("/ip?ip=dns.example");
+        await client.GetStringAsync("/ip?ip=reused.example");
 
-        Assert.Equal(2, resolver.Calls("dns.example"));
+        Assert.Equal(2, resolver.Calls("reused.example"));
     }
 
     [Fact]
@@ -253,18 +267,19 @@ public sealed class HostNameSiteTests : IDisposable
     {
         for (var i = 0; i < 5; i++)
         {
-            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/country?ip=nxdomain.example")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/country?ip=missing.example")).StatusCode);
         }
 
-        Assert.Equal(1, resolver.Calls("nxdomain.example"));
+        Assert.Equal(1, resolver.Calls("missing.example"));
         clock.Advance(TimeSpan.FromSeconds(30));
-        await client.GetAsync("/country?ip=nxdomain.example");
-        Assert.Equal(2, resolver.Calls("nxdomain.example"));
+        await client.GetAsync("/country?ip=missing.example");
+        Assert.Equal(2, resolver.Calls("missing.example"));
     }
 
     [Fact]
     public async Task SilentResolverIsCutOffAtTheTimeoutAndAskedOnceWhileThatIsFresh()
     {
+        var logsBefore = site.App.Logs.GetSnapshot().Count;
         var first = client.GetAsync("/api/ip-info/hangs.example");
         await resolver.UntilHangingAsync(1);
         Assert.False(first.IsCompleted);
@@ -278,44 +293,55 @@ public sealed class HostNameSiteTests : IDisposable
             (answer.StatusCode, (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString()));
         Assert.Equal(HttpStatusCode.GatewayTimeout, again.StatusCode);
         Assert.Equal(1, resolver.Calls("hangs.example"));
-        Assert.Contains(app.Logs.GetSnapshot(), r => r.Message == "A host name could not be resolved in time (Timeout)");
+        Assert.Contains(site.App.Logs.GetSnapshot().Skip(logsBefore), r => r.Message == "A host name could not be resolved in time (Timeout)");
     }
 
     [Fact]
     public async Task ManyHangingNamesLeaveHealthAndCachedLookupsAnsweringAndTheRestAreToldTooMany()
     {
-        resolver.Answers["dns.example"] = [IPAddress.Parse("8.8.8.8")];
-        Assert.Equal("United States\n", await client.GetStringAsync("/country?ip=dns.example"));
+        // Its own site: it takes every resolution slot, and the shared site's may still hold one another test left hanging.
+        var own = new HostNameSite();
+        await own.InitializeAsync();
+        try
+        {
+            var (resolver, clock, client) = (own.Resolver, own.Clock, own.Client);
+            resolver.Answers["dns.example"] = [IPAddress.Parse("8.8.8.8")];
+            Assert.Equal("United States\n", await client.GetStringAsync("/country?ip=dns.example"));
 
-        // 40 distinct names at once against a resolver that blocks its thread and never answers, as getaddrinfo does
-        // against a silent DNS server: more than one client's default allowance (30).
-        var flood = Enumerable.Range(0, 40).Select(i => client.GetAsync($"/country?ip=hangs-{i}.example")).ToList();
-        await resolver.UntilHangingAsync(MaxConcurrent);
+            // 40 distinct names at once against a resolver that blocks its thread and never answers, as getaddrinfo does
+            // against a silent DNS server: more than one client's default allowance (30).
+            var flood = Enumerable.Range(0, 40).Select(i => client.GetAsync($"/country?ip=hangs-{i}.example")).ToList();
+            await resolver.UntilHangingAsync(MaxConcurrent);
 
-        // Generous bounds: these are to show the site still answers, not how fast (before, /healthz took 16 s).
-        var health = await client.GetAsync("/healthz").WaitAsync(TimeSpan.FromSeconds(20));
-        var cached = await client.GetStringAsync("/country?ip=dns.example").WaitAsync(TimeSpan.FromSeconds(20));
-        var home = await client.GetAsync("/api/ip-info/8.8.8.8").WaitAsync(TimeSpan.FromSeconds(20));
+            // Generous bounds: these are to show the site still answers, not how fast (before, /healthz took 16 s).
+            var health = await client.GetAsync("/healthz").WaitAsync(TimeSpan.FromSeconds(20));
+            var cached = await client.GetStringAsync("/country?ip=dns.example").WaitAsync(TimeSpan.FromSeconds(20));
+            var home = await client.GetAsync("/api/ip-info/8.8.8.8").WaitAsync(TimeSpan.FromSeconds(20));
 
-        clock.Advance(ResolveTimeout);
-        var answers = await Task.WhenAll(flood).WaitAsync(TimeSpan.FromSeconds(20));
-        var lines = await Task.WhenAll(answers.Select(a => a.Content.ReadAsStringAsync()));
+            clock.Advance(ResolveTimeout);
+            var answers = await Task.WhenAll(flood).WaitAsync(TimeSpan.FromSeconds(20));
+            var lines = await Task.WhenAll(answers.Select(a => a.Content.ReadAsStringAsync()));
 
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Equal("United States\n", cached);
-        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
-        Assert.Equal(MaxConcurrent, lines.Count(l => l == "Name lookup failed\n"));
-        Assert.Equal(40 - MaxConcurrent, lines.Count(l => l == "Too many name lookups at once\n"));
-        Assert.All(answers.Where(a => a.StatusCode == HttpStatusCode.ServiceUnavailable), a => Assert.NotNull(a.Headers.RetryAfter));
-        // Only as many resolutions started as are allowed at once; the others never reached the resolver.
-        Assert.Equal(MaxConcurrent, resolver.TotalCalls - 1);
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            Assert.Equal("United States\n", cached);
+            Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+            Assert.Equal(MaxConcurrent, lines.Count(l => l == "Name lookup failed\n"));
+            Assert.Equal(40 - MaxConcurrent, lines.Count(l => l == "Too many name lookups at once\n"));
+            Assert.All(answers.Where(a => a.StatusCode == HttpStatusCode.ServiceUnavailable), a => Assert.NotNull(a.Headers.RetryAfter));
+            // Only as many resolutions started as are allowed at once; the others never reached the resolver.
+            Assert.Equal(MaxConcurrent, resolver.TotalCalls - 1);
+        }
+        finally
+        {
+            await own.DisposeAsync();
+        }
     }
 
     /// <summary>
     /// DNS as a test writes it: named answers, a name that does not exist, and names starting "hangs" that block
-    /// their thread until the test ends (a resolver that ignores everything, as a stuck getaddrinfo does).
+    /// their thread until their site ends (a resolver that ignores everything, as a stuck getaddrinfo does).
     /// </summary>
-    private sealed class ScriptedResolver : IHostNameResolver, IDisposable
+    internal sealed class ScriptedResolver : IHostNameResolver, IDisposable
     {
         private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> calls = new();
         private readonly ManualResetEventSlim release = new();
