@@ -53,8 +53,6 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    private readonly EndpointLimiterRelease endpointLimiter = new();
-
     /// <summary>An emulator delay of <see cref="SlowAnswer"/> then times out every attempt quickly.</summary>
     public RazorIpInfoFactory WithShortTimeouts()
     {
@@ -132,12 +130,6 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
         return client;
     }
 
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await endpointLimiter.ReleaseAsync();
-    }
-
     private static string FindRepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
@@ -167,7 +159,7 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
         builder.ConfigureServices(services =>
         {
             services.Configure<LoggerFilterOptions>(o => o.Rules.Clear());
-            services.AddSingleton<IStartupFilter>(endpointLimiter);
+            services.AddTransient<IStartupFilter, EndpointLimiterRelease>();
             if (Clock is { } clock)
             {
                 services.AddKeyedSingleton<TimeProvider>(LookupCacheServiceCollectionExtensions.ClockKey, clock);
