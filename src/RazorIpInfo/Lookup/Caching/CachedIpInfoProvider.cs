@@ -36,7 +36,9 @@ public sealed partial class CachedIpInfoProvider(
         var key = keys.For(inner.Name, address, language);
         var request = new Request(this, key, address, language, Previous: null);
 
-        // Concurrent callers of one key share one factory call: 200 parallel first visits, one upstream request.
+        // Concurrent callers of one key share one factory call: 200 parallel first visits, one upstream request. A caller
+        // that missed the memory cache just before the shared call finished starts one more: HybridCache does not look
+        // in memory again before it starts a call.
         var entry = await cache.GetOrCreateAsync(key, request, static (r, ct) => r.Owner.FetchAsync(r, ct),
             EntryOptions, cancellationToken: cancellationToken);
 

@@ -38,7 +38,7 @@ public sealed class RedisCacheTests : IDisposable
     }
 
     [Fact]
-    public async Task TwoHundredSimultaneousFirstLookupsAskTheProviderOnce()
+    public async Task TwoHundredSimultaneousFirstLookupsShareTheProviderCall()
     {
         await using var app = new RazorIpInfoFactory(upstream) { Redis = redis.ConnectionString };
         var client = app.CreateClient();
@@ -47,7 +47,9 @@ public sealed class RedisCacheTests : IDisposable
         var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => client.GetAsync("/api/ip-info/8.8.8.8")));
 
         Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
-        Assert.Equal(1, upstream.RequestsFor("8.8.8.8"));
+        // One shared call, and perhaps one more from a request that missed the memory cache just before the shared
+        // call finished (LookupCacheTests says why); without the sharing, up to 200.
+        Assert.InRange(upstream.RequestsFor("8.8.8.8"), 1, 2);
     }
 
     [Fact]
