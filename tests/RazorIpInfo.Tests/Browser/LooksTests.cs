@@ -12,13 +12,8 @@ namespace RazorIpInfo.Tests.Browser;
 [Trait("Category", "Browser")]
 public sealed class LooksTests(BrowserSite site) : IClassFixture<BrowserSite>
 {
-    public static TheoryData<bool, int> Looks => new()
-    {
-        { false, 390 },
-        { true, 390 },
-        { false, 1280 },
-        { true, 1280 },
-    };
+    /// <summary>A phone and a desktop; each state is seen in light and in dark on both.</summary>
+    public static TheoryData<int> Widths => [390, 1280];
 
     private static async Task AssertFitsTheWindowAsync(BrowserTab tab, string state)
     {
@@ -27,11 +22,11 @@ public sealed class LooksTests(BrowserSite site) : IClassFixture<BrowserSite>
     }
 
     /// <summary>
-    /// Checks the state fits, takes its screenshot, and has axe-core check it: every state on the phone, in
-    /// light and in dark (the colours are what differ), and on the desktop the first state and the errors. The
-    /// desktop's other states are the phone's markup and colours at another width.
+    /// In light and in dark, checks the state fits, takes its screenshot, and has axe-core check it: every state on
+    /// the phone, and on the desktop the first state and the errors. The desktop's other states are the phone's
+    /// markup and colours at another width.
     /// </summary>
-    private static async Task CaptureAsync(BrowserTab tab, string state)
+    private static Task CaptureAsync(BrowserTab tab, string state) => tab.InLightAndDarkAsync(async () =>
     {
         await AssertFitsTheWindowAsync(tab, state);
         await tab.ScreenshotAsync(state);
@@ -39,14 +34,13 @@ public sealed class LooksTests(BrowserSite site) : IClassFixture<BrowserSite>
         {
             await tab.AssertAccessibleAsync(state);
         }
-    }
+    });
 
     [BrowserTheory]
-    [MemberData(nameof(Looks))]
-    public async Task EveryStateFitsTheWindowInLightAndDark(bool dark, int width)
+    [MemberData(nameof(Widths))]
+    public async Task EveryStateFitsTheWindowInLightAndDark(int width)
     {
-        var look = new Look(dark, width);
-        await using var tab = await site.OpenAsync(look);
+        await using var tab = await site.OpenAsync(new Look(Dark: false, width));
         var page = tab.Page;
 
         await tab.GrantClipboardAsync();
@@ -101,11 +95,11 @@ public sealed class LooksTests(BrowserSite site) : IClassFixture<BrowserSite>
     }
 
     [BrowserTheory]
-    [MemberData(nameof(Looks))]
-    public async Task UpstreamFailureCardFitsTheWindowInLightAndDark(bool dark, int width)
+    [MemberData(nameof(Widths))]
+    public async Task UpstreamFailureCardFitsTheWindowInLightAndDark(int width)
     {
         site.Upstream.Respond(UnansweredAddress, WireMock.ResponseBuilders.Response.Create().WithStatusCode(500));
-        await using var tab = await site.OpenAsync(new Look(dark, width));
+        await using var tab = await site.OpenAsync(new Look(Dark: false, width));
 
         await tab.Page.GotoAsync("/?ip=" + UnansweredAddress);
         await Expect(tab.CardTitle).ToHaveTextAsync("The lookup failed");
