@@ -24,6 +24,15 @@ public sealed class WarmUpOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long the JIT must have compiled almost nothing, under the warm-up's own load, before the instance counts
+    /// as warm. One quiet round was not enough: tiered compilation waits 100 ms after the last first-tier compile
+    /// before it counts calls, then compiles the optimised code in the background, so a round that fell into that
+    /// pause compiled nothing while the hot paths were still far from their final code. Zero: one quiet round.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan QuietPeriod { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>
@@ -31,8 +40,8 @@ public sealed class WarmUpOptions
 /// serves a fifth of its steady requests/s (docs/performance.md), and a load balancer that adds it during a
 /// spike would send it its full share at once. So, once the server listens, the instance sends its own page,
 /// card fragment, JSON and text answers to itself through its own listening address (the whole pipeline,
-/// Kestrel included, as nginx would), in rounds, until a round makes the JIT compile almost nothing, and only
-/// then does <c>/readyz</c> report it ready.
+/// Kestrel included, as nginx would), in rounds, until the JIT has compiled almost nothing for a second
+/// (<see cref="WarmUpOptions.QuietPeriod"/>), and only then does <c>/readyz</c> report it ready.
 /// </summary>
 public static partial class WarmUp
 {
@@ -57,12 +66,6 @@ public static partial class WarmUp
 
     /// <summary>Requests per path in a round, and how many run at once. Tiered compilation promotes a method after 30 calls.</summary>
     private const int PerPathPerRound = 25;
-
-    /// <summary>
-    /// Rounds at most: by then the hot paths have been called hundreds of times, and what the JIT still compiles
-    /// (on a busy machine it compiles for longer) is rarely on them (bench/run.sh stops its warm-up at 15 too).
-    /// </summary>
-    private const int MaxRounds = 15;
 
     private const int Concurrency = 4;
 
@@ -145,8 +148,12 @@ public static partial class WarmUp
                 Timeout = Timeout.InfiniteTimeSpan,
             };
             var names = forwarded.Value;
+            var quietPeriod = options.Value.QuietPeriod;
+            var quietSince = Stopwatch.GetTimestamp();
             var rounds = 0;
-            for (var settled = false; !settled && rounds < MaxRounds; rounds++)
+            // No cap on rounds: a cap of 15 let the instance report ready with thousands of methods still to compile,
+            // which it then compiled under full load. The deadline bounds the wait.
+            for (var settled = false; !settled; rounds++)
             {
                 var compiledBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
                 foreach (var path in Paths)
@@ -171,8 +178,16 @@ public static partial class WarmUp
                     });
                 }
 
-                // The first rounds always compile: tier 0, then the instrumented tier, then tier 1.
-                settled = rounds >= 2 && System.Runtime.JitInfo.GetCompiledMethodCount() - compiledBefore <= SettledMethods;
+                // The first rounds always compile: tier 0, then the instrumented tier, then tier 1. Warm is a quiet
+                // JIT for the whole quiet period, not one quiet round (WarmUpOptions.QuietPeriod says why).
+                if (System.Runtime.JitInfo.GetCompiledMethodCount() - compiledBefore > SettledMethods)
+                {
+                    quietSince = Stopwatch.GetTimestamp();
+                }
+                else
+                {
+                    settled = rounds >= 2 && Stopwatch.GetElapsedTime(quietSince) >= quietPeriod;
+                }
             }
 
             return rounds;

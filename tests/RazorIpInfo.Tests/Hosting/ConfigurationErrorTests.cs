@@ -97,6 +97,7 @@ public sealed partial class ConfigurationErrorTests(ConfigurationErrorTests.Runs
         ("Rdap:LocalHosts", "Rdap:LocalHosts:0=http://127.0.0.1:8080"),
         ("WarmUp:Enabled", "WarmUp:Enabled=maybe"),
         ("WarmUp:Deadline", "WarmUp:Deadline=00:00:00"),
+        ("WarmUp:QuietPeriod", "WarmUp:QuietPeriod=00:02:00"),
     ];
 
     /// <summary>
