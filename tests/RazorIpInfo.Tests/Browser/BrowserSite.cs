@@ -35,6 +35,10 @@ public sealed class BrowserSite : IAsyncLifetime
     [
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync",
+        // One renderer for every tab and the compositor inside the browser process, instead of a process per context
+        // and a GPU process: a class's tests run one after another, and this saved about a tenth of Chromium's CPU
+        // (LooksTests and ProgressiveEnhancementTests: 25 CPU-s against 27 and 28).
+        "--renderer-process-limit=1", "--in-process-gpu",
     ];
 
     private RazorIpInfoFactory? factory;
