@@ -1,43 +1,14 @@
 using RazorIpInfo.Api;
-using RazorIpInfo.Bulk;
 using RazorIpInfo.DualStack;
 using RazorIpInfo.Hosting;
-using RazorIpInfo.Lookup;
-using RazorIpInfo.Lookup.GeoDb;
-using RazorIpInfo.Lookup.HostNames;
-using RazorIpInfo.Lookup.Networks;
-using RazorIpInfo.Lookup.Rdap;
-using RazorIpInfo.Lookup.Tor;
 using RazorIpInfo.Observability;
 using RazorIpInfo.Pages;
 using RazorIpInfo.Personalisation;
 using RazorIpInfo.Protection;
-using RazorIpInfo.Redis;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppFolder.ContentRoot(args) });
 
-builder.ServeStaticAssetsAsPublished();
-
-builder.AddServiceDefaults();
-builder.AddErrorPages();
-builder.AddTrustedProxies();
-builder.AddRedis();
-builder.AddIpLookup();
-builder.AddGeoDb();
-builder.AddNetworkData();
-builder.AddTorExitFlag();
-builder.AddRdap();
-builder.AddHostNameInput();
-builder.AddIpInfoApi();
-builder.AddBulkLookup();
-builder.AddInboundRateLimits();
-builder.AddRequestLimits();
-builder.AddIdleMemoryTrim();
-builder.AddLanguages();
-builder.AddDualStack();
-builder.AddPages();
-builder.AddCompressionOfRenderedAnswers();
-builder.AddWarmUp(); // /readyz says ready once the instance has served its own hot paths
+builder.AddSite();
 
 var app = builder.Build();
 

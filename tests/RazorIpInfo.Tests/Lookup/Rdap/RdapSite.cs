@@ -116,7 +116,7 @@ public sealed class RdapRegistries : IAsyncDisposable
 }
 
 /// <summary>The site in front of <see cref="RdapRegistries"/>, on a fake lookup clock.</summary>
-public sealed class RdapSite : IAsyncLifetime
+public class RdapSite : IAsyncLifetime
 {
     public IpApiEmulator Upstream { get; } = IpApiEmulator.Start();
 
@@ -140,9 +140,15 @@ public sealed class RdapSite : IAsyncLifetime
         App = new RazorIpInfoFactory(Upstream);
         Clock = App.UseFakeTime();
         Registries.Configure(App);
+        Configure(App);
         App.StartOnFreePort();
         Client = App.CreateClient();
         await RdapRegistries.UntilBootstrapIsLoadedAsync(App.Services);
+    }
+
+    /// <summary>What a variant of the site adds, before it starts; <see cref="Clock"/> is set by then.</summary>
+    protected virtual void Configure(RazorIpInfoFactory app)
+    {
     }
 
     public async Task DisposeAsync()

@@ -11,10 +11,23 @@ namespace RazorIpInfo.Tests.Lookup.Tor;
 
 /// <summary>
 /// The exit list as a downloaded list (Lookup/DataFiles): what a bad download, a restart and time do to it,
-/// and what /readyz and /metrics say of it.
+/// and what /readyz and /metrics say of it. A bad list is refused by a site that has had a good one, so the bad
+/// lists the parser refuses share one (<see cref="CappedListSite"/>), each served after the good list is downloaded
+/// again; the other tests are about a site's start, its disk copy, its clock or its circuit breaker, each on a site
+/// of its own.
 /// </summary>
-public sealed class TorListRefreshTests : TorSiteTests
+public sealed class TorListRefreshTests(TorListRefreshTests.CappedListSite capped) : TorSiteTests, IClassFixture<TorListRefreshTests.CappedListSite>
 {
+    /// <summary>The shared list site, with a size cap a test's list can exceed.</summary>
+    public sealed class CappedListSite : TorExitListSite
+    {
+        protected override void Configure(RazorIpInfoFactory app)
+        {
+            base.Configure(app);
+            app.Settings["Tor:MaxListBytes"] = "1024";
+        }
+    }
+
     private const string DownloadLog = "RazorIpInfo.Lookup.DataFiles.DownloadedData";
 
     public static TheoryData<string, int, string> BadLists => new()
@@ -32,11 +45,26 @@ public sealed class TorListRefreshTests : TorSiteTests
     [MemberData(nameof(BadLists))]
     public async Task ABadListKeepsThePreviousOneInUseAndOnDisk(string what, int status, string body)
     {
-        var app = Site(("Tor:MaxListBytes", "1024"));
-        await UntilDownloadedAsync(app);
-        var fetchedAt = Data(app).FetchedAt;
+        // A failed exchange (an error status, a body over the cap) counts towards the download client's circuit
+        // breaker, which would stay open a minute on a shared site: those rows have a site of their own.
+        var failedExchange = status != 200 || body.Length > 1024;
+        var app = failedExchange ? Site(("Tor:MaxListBytes", "1024")) : capped.App;
+        var list = failedExchange ? List : capped.List;
+        if (failedExchange)
+        {
+            await UntilDownloadedAsync(app);
+        }
+        else
+        {
+            // A good download ends the previous row's outage, whose warning was said once.
+            list.Serve(ExitList);
+            Assert.True(await Data(app).RefreshAsync(CancellationToken.None));
+        }
 
-        List.Serve(body, status);
+        var fetchedAt = Data(app).FetchedAt;
+        var logged = app.Logs.GetSnapshot().Count;
+
+        list.Serve(body, status);
         var replaced = await Data(app).RefreshAsync(CancellationToken.None);
         var answer = await app.CreateClient().GetStringAsync("/tor?ip=185.220.101.1");
 
@@ -44,7 +72,7 @@ public sealed class TorListRefreshTests : TorSiteTests
         Assert.Equal("yes\n", answer);
         Assert.Equal(fetchedAt, Data(app).FetchedAt);
         Assert.Equal(ExitList, await File.ReadAllTextAsync(ListFile(app)));
-        Assert.Single(app.Logs.GetSnapshot(), log => log.Category == DownloadLog && log.Level == LogLevel.Warning);
+        Assert.Single(app.Logs.GetSnapshot().Skip(logged), log => log.Category == DownloadLog && log.Level == LogLevel.Warning);
     }
 
     [Fact]
