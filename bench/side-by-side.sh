@@ -68,6 +68,8 @@ echoip_src="$echoip_dir/gopath/src/github.com/mpolden/echoip"
   -f "$echoip_dir/geo/GeoLite2-Country.mmdb" -H X-Forwarded-For -C 100000 -t html) >"$work/echoip.log" 2>&1 &
 pids+=($!); echoip_pid=$!
 wait_for "$site/healthz"; wait_for "http://127.0.0.1:$echoip_port/"
+# Measured once the site says it is ready: until then its own warm-up requests would share the cores with wrk.
+for _ in $(seq 1 600); do curl -sf -o /dev/null "$site/readyz" && break; sleep 0.1; done
 
 browser=(-H 'X-Forwarded-For: 8.8.8.8' -H 'Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
          -H 'User-Agent: Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36')
