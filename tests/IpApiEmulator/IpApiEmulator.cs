@@ -32,7 +32,7 @@ public sealed class IpApiEmulator : IDisposable
 
     public string Url => Server.Url!;
 
-    public IReadOnlyList<ILogEntry> Requests => [.. Server.LogEntries];
+    public IReadOnlyList<ILogEntry> Requests => Server.Received();
 
     /// <summary>An emulator that knows Google's public DNS addresses and the server's own address.</summary>
     public static IpApiEmulator Start()
@@ -128,7 +128,7 @@ public sealed class IpApiEmulator : IDisposable
     public static string PathFor(string? address) => "/json/" + address;
 
     public int RequestsFor(string? address) =>
-        Server.LogEntries.Count(entry => entry.RequestMessage!.Path == PathFor(address));
+        Server.Received().Count(entry => entry.RequestMessage!.Path == PathFor(address));
 
     public void Dispose() => Server.Stop();
 
@@ -160,7 +160,7 @@ public sealed class IpApiEmulator : IDisposable
         [.. Batches(seen).SelectMany(entry => BatchQueries(entry.RequestMessage!.Body).Select(q => q.Query))];
 
     private IEnumerable<ILogEntry> Batches(int seen) =>
-        Server.LogEntries.Skip(seen).Where(entry => entry.RequestMessage!.Path == "/batch");
+        Server.Received().Skip(seen).Where(entry => entry.RequestMessage!.Path == "/batch");
 
     /// <summary>Batch requests sent after the emulator had said X-Rl: 0 in the window: ip-api.com bans for those.</summary>
     public int BatchViolations { get; private set; }

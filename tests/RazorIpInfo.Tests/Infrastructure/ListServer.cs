@@ -17,7 +17,7 @@ public sealed class ListServer : IDisposable
     public string Url => Server.Url + ListPath;
 
     /// <summary>Downloads that reached the server.</summary>
-    public int Requests => Server.LogEntries.Count(entry => entry.RequestMessage!.Path == ListPath);
+    public int Requests => Server.Received().Count(entry => entry.RequestMessage!.Path == ListPath);
 
     public ListServer Serve(string body, int status = 200)
     {

@@ -169,7 +169,7 @@ public sealed class BothEndpointsTests
         var (results, _) = await lookups.RunManyAsync([IPAddress.Parse("8.8.8.8")], moveClockFor: null, TimeSpan.Zero);
 
         Assert.IsType<LookupResult.Found>(Assert.Single(results));
-        var request = Assert.Single(emulator.Server.LogEntries, e => e.RequestMessage!.Path == "/batch").RequestMessage!;
+        var request = Assert.Single(emulator.Server.Received(), e => e.RequestMessage!.Path == "/batch").RequestMessage!;
         Assert.True(request.Headers!.ContainsKey("Content-Length"));
         Assert.False(request.Headers.ContainsKey("Transfer-Encoding"));
     }
