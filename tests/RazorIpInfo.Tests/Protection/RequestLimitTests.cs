@@ -49,12 +49,13 @@ public sealed class RequestLimitTests(SharedInMemorySite defaults, RequestLimitT
     /// <summary>
     /// What the hostile client sends (almost all of a 1 MB body at once, then a byte at a time), and how it is cut
     /// off. The API answers 408. A form's read, cancelled, aborts the connection (ASP.NET Core's FormFeature does
-    /// that, since its readers take no token), so the page's client sees the connection reset.
+    /// that, since its readers take no token), so the page's client sees the connection end without an answer:
+    /// reset, or closed when its read meets the end of the stream first (twice in the day's suite runs).
     /// </summary>
     public static TheoryData<string, string, string, string> SlowBodies => new()
     {
-        { "/bulk", "application/x-www-form-urlencoded", "text=", "(reset without an answer)" },
-        { "/api/ip-info/batch", "application/json", "[\"8.8.8.8\"", "HTTP/1.1 408" },
+        { "/bulk", "application/x-www-form-urlencoded", "text=", @"^\((reset|closed) without an answer\)$" },
+        { "/api/ip-info/batch", "application/json", "[\"8.8.8.8\"", "^HTTP/1.1 408 " },
     };
 
     [Theory]
@@ -70,7 +71,7 @@ public sealed class RequestLimitTests(SharedInMemorySite defaults, RequestLimitT
         // The drip would take hours to finish the body, and Kestrel's own rate check an hour to notice it: an
         // answer within half a minute is the 1 s deadline at work, with room for a machine whose cores are busy.
         Assert.True(answer.Elapsed < TimeSpan.FromSeconds(30), $"answered after {answer.Elapsed}");
-        Assert.StartsWith(cutOff, answer.StatusLine, StringComparison.Ordinal);
+        Assert.Matches(cutOff, answer.StatusLine);
     }
 
     [Fact]
