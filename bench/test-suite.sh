@@ -23,8 +23,9 @@ for run in $(seq 1 "$runs"); do
     printf 'run %d: exit %d, %.0f s wall, %d CPU-s\n' "$run" "$status" "$(echo "$ended - $started" | bc)" $(( (after - before) / ticks ))
     grep -E '^(Passed|Failed)!' "$results/$run.log" | sed 's/^/  /'
     grep -E '\[FAIL\]$' "$results/$run.log" | sed 's/^.*\]  *//; s/^/  failed: /' || true
-    # Each failure's message (up to its stack trace), since the run's own log is deleted with the results.
-    awk '/^  Failed / { keep = 1; lines = 0 } /^  Stack Trace:/ { keep = 0 } keep && lines++ < 6 { print "    " $0 }' "$results/$run.log"
+    # Each failure's message and the top of its stack trace, since the run's own log is deleted with the results.
+    awk '/^  Failed / { keep = 1; lines = 0; frames = 0 } /^  Stack Trace:/ { frames = 1 } frames && frames++ > 5 { keep = 0 }
+         keep && lines++ < 14 { print "    " $0 }' "$results/$run.log"
 done
 
 echo
