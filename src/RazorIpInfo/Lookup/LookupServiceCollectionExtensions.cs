@@ -27,14 +27,15 @@ public static class LookupServiceCollectionExtensions
             .ValidateOnStart();
 
         // Providers are keyed by their configuration id; the chain resolves each one through this single
-        // seam, so a per-provider decorator (such as a cache) can be registered per key.
-        builder.Services.AddKeyedTransient<IIpInfoProvider>(IpApiProviderId, (services, _) =>
+        // seam, so a per-provider decorator (such as a cache) can be registered per key. Every part of the chain
+        // holds only singletons and no state of its own, so it is built once, not for each request.
+        builder.Services.AddKeyedSingleton<IIpInfoProvider>(IpApiProviderId, (services, _) =>
             services.WithLookupCache(services.GetRequiredService<IpApiClient>()));
-        builder.Services.AddTransient<IIpInfoProvider>(services => new ProviderChain(
+        builder.Services.AddSingleton<IIpInfoProvider>(services => new ProviderChain(
             [.. services.GetRequiredService<IOptions<LookupOptions>>().Value.EffectiveProviders
                 .Select(id => services.GetRequiredKeyedService<IIpInfoProvider>(id))],
             services.GetRequiredService<ILogger<ProviderChain>>()));
-        builder.Services.AddTransient<IpLookupService>();
+        builder.Services.AddSingleton<IpLookupService>();
         return builder;
     }
 }
