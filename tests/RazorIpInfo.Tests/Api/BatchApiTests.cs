@@ -158,7 +158,7 @@ public sealed class BatchApiTests(SharedSite site) : IClassFixture<SharedSite>
     [Fact]
     public async Task WhatTheUpstreamSaysOfTheBatchBudgetIsSharedByInstancesThroughRedis()
     {
-        using var redis = RedisServer.Start();
+        using var redis = RedisServer.Shared();
         // Sites of its own, through Redis, in front of an emulator of its own: they spend the batch budget.
         using var ownUpstream = IpApiEmulator.Start();
         ownUpstream.LimitBatches(limit: 1, TimeSpan.FromMinutes(1));

@@ -7,31 +7,69 @@ using StackExchange.Redis;
 namespace RazorIpInfo.Tests.Infrastructure;
 
 /// <summary>
-/// A real, throw-away redis-server on a free loopback port, without persistence. It can be killed
-/// and started again on the same port to play an outage.
+/// A real redis-server on a free loopback port, without persistence: either one of a test's own, which it can kill,
+/// freeze and start again on the same port to play an outage (<see cref="Start"/>), or a database of its own on the
+/// one server the whole test run shares (<see cref="Shared"/>), for tests that only read and write.
 /// </summary>
 public sealed class RedisServer : IDisposable
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("razor-ip-info-redis-").FullName;
+    private readonly string directory;
 
-    private RedisServer(int port) => Port = port;
+    /// <summary>The database this instance's connection string selects: 0 on a server of its own.</summary>
+    private readonly int database;
+
+    private readonly bool shared;
+
+    private RedisServer(int port, string directory, int database, bool shared)
+    {
+        Port = port;
+        this.directory = directory;
+        this.database = database;
+        this.shared = shared;
+    }
 
     public int Port { get; }
 
-    public string ConnectionString => $"127.0.0.1:{Port}";
+    public string ConnectionString => database == 0 ? $"127.0.0.1:{Port}" : $"127.0.0.1:{Port},defaultDatabase={database}";
 
     private string PidFile => Path.Combine(directory, "redis.pid");
 
     public static RedisServer Start()
     {
-        var server = new RedisServer(FreePort());
+        var server = new RedisServer(FreePort(), Directory.CreateTempSubdirectory("razor-ip-info-redis-").FullName, database: 0, shared: false);
         server.Launch();
         return server;
+    }
+
+    /// <summary>Databases of the shared server; each <see cref="Shared"/> takes the next, so tests never see each other's keys.</summary>
+    private const int SharedDatabases = 4096;
+
+    private static readonly Lazy<RedisServer> SharedServer = new(() =>
+    {
+        var server = Start();
+        // The server outlives every test that uses it, and redis-server runs detached: it goes with the test process.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Dispose();
+        return server;
+    });
+
+    private static int sharedDatabasesTaken;
+
+    /// <summary>
+    /// A database of its own on the server the whole test run shares: one redis-server per run instead of one per
+    /// test. It cannot be killed, frozen or restarted (the other tests' databases are on it); a test that plays an
+    /// outage starts a server of its own.
+    /// </summary>
+    public static RedisServer Shared()
+    {
+        var server = SharedServer.Value;
+        var database = 1 + (Interlocked.Increment(ref sharedDatabasesTaken) % (SharedDatabases - 1));
+        return new RedisServer(server.Port, server.directory, database, shared: true);
     }
 
     /// <summary>Kills the server without letting it say goodbye, as a crash or a network cut would.</summary>
     public void Kill()
     {
+        RefuseIfShared();
         if (!File.Exists(PidFile))
         {
             return;
@@ -56,7 +94,11 @@ public sealed class RedisServer : IDisposable
     /// Freezes the server (SIGSTOP): connections stay open but nothing is answered, as with a server stuck
     /// on a slow disk or a network that drops packets without closing anything.
     /// </summary>
-    public void Pause() => Signal("STOP");
+    public void Pause()
+    {
+        RefuseIfShared();
+        Signal("STOP");
+    }
 
     /// <summary>Lets a <see cref="Pause"/>d server run again (SIGCONT).</summary>
     public void Resume() => Signal("CONT");
@@ -79,7 +121,19 @@ public sealed class RedisServer : IDisposable
     private ConnectionMultiplexer? connection;
 
     /// <summary>Starts a fresh, empty server on the same port.</summary>
-    public void Restart() => Launch();
+    public void Restart()
+    {
+        RefuseIfShared();
+        Launch();
+    }
+
+    private void RefuseIfShared()
+    {
+        if (shared)
+        {
+            throw new InvalidOperationException("The shared redis-server holds other tests' databases: start one of the test's own (RedisServer.Start()) to stop it.");
+        }
+    }
 
     /// <summary>The names of the lookup cache's entries (not the upstream budget's key).</summary>
     public IReadOnlyList<string> Keys() => KeysMatching("ipinfo:v1:*").Where(key => !key.StartsWith("ipinfo:v1:quota:", StringComparison.Ordinal)).ToList();
@@ -87,12 +141,17 @@ public sealed class RedisServer : IDisposable
     public IReadOnlyList<string> KeysMatching(string pattern)
     {
         using var connection = ConnectionMultiplexer.Connect(ConnectionString);
-        return [.. connection.GetServer(ConnectionString).Keys(pattern: pattern).Select(key => key.ToString())];
+        return [.. connection.GetServer($"127.0.0.1:{Port}").Keys(database, pattern: pattern).Select(key => key.ToString())];
     }
 
     public void Dispose()
     {
         connection?.Dispose();
+        if (shared)
+        {
+            return;
+        }
+
         Resume();
         Kill();
         Directory.Delete(directory, recursive: true);
@@ -109,7 +168,7 @@ public sealed class RedisServer : IDisposable
         foreach (var argument in new[]
         {
             "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "",
-            "--appendonly", "no", "--daemonize", "yes", "--pidfile", PidFile, "--dir", directory,
+            "--appendonly", "no", "--databases", SharedDatabases.ToString(CultureInfo.InvariantCulture), "--daemonize", "yes", "--pidfile", PidFile, "--dir", directory,
         })
         {
             start.ArgumentList.Add(argument);

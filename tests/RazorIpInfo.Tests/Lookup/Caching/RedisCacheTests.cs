@@ -10,7 +10,8 @@ namespace RazorIpInfo.Tests.Lookup.Caching;
 public sealed class RedisCacheTests : IDisposable
 {
     private readonly IpApiEmulator upstream = IpApiEmulator.Start();
-    private readonly RedisServer redis = RedisServer.Start();
+    /// <summary>A database of its own on the run's shared server; the outage test below starts a server of its own.</summary>
+    private readonly RedisServer redis = RedisServer.Shared();
 
     public void Dispose()
     {
@@ -76,7 +77,8 @@ public sealed class RedisCacheTests : IDisposable
     [Fact]
     public async Task SiteKeepsAnsweringWhileRedisIsDownAndUsesItAgainWhenItReturns()
     {
-        await using var app = new RazorIpInfoFactory(upstream) { Redis = redis.ConnectionString };
+        using var ownRedis = RedisServer.Start();
+        await using var app = new RazorIpInfoFactory(upstream) { Redis = ownRedis.ConnectionString };
         var addresses = Enumerable.Range(1, 40).Select(i => $"203.0.{i}.7").ToList();
         foreach (var address in addresses)
         {
@@ -85,9 +87,9 @@ public sealed class RedisCacheTests : IDisposable
 
         var client = app.CreateClient();
         await client.GetAsync("/api/ip-info/8.8.8.8");
-        Assert.Single(redis.Keys());
+        Assert.Single(ownRedis.Keys());
 
-        redis.Kill();
+        ownRedis.Kill();
         foreach (var url in new[] { "/api/ip-info/8.8.8.8", "/?ip=8.8.8.8", "/api/ip-info/2001:4860:4860::8888", "/?ip=2001:4860:4860::8888" })
         {
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(url)).StatusCode);
@@ -101,7 +103,7 @@ public sealed class RedisCacheTests : IDisposable
         // One line for the outage, not one per request; and no Redis error reaches the cache's own log.
         Assert.Single(app.Logs.GetSnapshot(), log => log.Level >= LogLevel.Warning && !Redis.RedisOutageTests.IsHostNoise(log.Category));
 
-        redis.Restart();
+        ownRedis.Restart();
         // Reconnecting is the Redis client's own business, on its own clock: wait (bounded) for the site's
         // connection to say it is back, instead of looking up and sleeping until something lands.
         await app.UntilRedisIsUpAsync();
@@ -112,7 +114,7 @@ public sealed class RedisCacheTests : IDisposable
 
         // The cache writes to Redis after it answers: wait (bounded) for the write, not for time to pass.
         var written = false;
-        for (var deadline = DateTime.UtcNow.AddSeconds(10); !written && DateTime.UtcNow < deadline; written = redis.Keys().Count > 0)
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); !written && DateTime.UtcNow < deadline; written = ownRedis.Keys().Count > 0)
         {
             await Task.Delay(50); // a poll for the write, not a wait for time to pass
         }

@@ -124,7 +124,7 @@ public sealed class SharedUpstreamStopTests
     [Fact]
     public async Task AStopHeardByOneInstanceIsObeyedByTheOtherWithAKey()
     {
-        using var redis = RedisServer.Start();
+        using var redis = RedisServer.Shared();
         using var unused = IpApiEmulator.Start();
         await using var upstream = new HostileUpstream();
         await using var first = Keyed(new RazorIpInfoFactory(unused) { Redis = redis.ConnectionString }, upstream);

@@ -90,7 +90,7 @@ public sealed class UpstreamQuotaTests : EmulatedUpstreamTests
     [Fact]
     public async Task TwoInstancesSharingRedisNeverExceedTheUpstreamsBudget()
     {
-        using var redis = RedisServer.Start();
+        using var redis = RedisServer.Shared();
         var quota = new QuotaEnforcingUpstream(Upstream, limit: 45, TimeSpan.FromMinutes(1));
         await using var first = Unlimited(new RazorIpInfoFactory(Upstream) { Redis = redis.ConnectionString });
         await using var second = Unlimited(new RazorIpInfoFactory(Upstream) { Redis = redis.ConnectionString });
