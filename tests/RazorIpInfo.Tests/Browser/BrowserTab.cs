@@ -205,9 +205,6 @@ public sealed class BrowserTab : IAsyncDisposable
 
     private static int axeRuns;
 
-    /// <summary>axe-core's source as the library bundles it.</summary>
-    private static readonly Lazy<string> AxeSource = new(() => new BundledAxeScriptProvider().GetScript());
-
     /// <summary>
     /// Only violations are reported in full, which is all a check asserts on: by default axe-core also serialises
     /// every node each passing rule looked at, and the page, the driver and the test host each handled that JSON
@@ -215,9 +212,6 @@ public sealed class BrowserTab : IAsyncDisposable
     /// about 120 and 20 with this).
     /// </summary>
     private static readonly AxeRunOptions ViolationsOnly = new() { ResultTypes = [ResultType.Violations] };
-
-    /// <summary>Whether this tab's context starts every document with axe-core already in it.</summary>
-    private bool axeForEveryDocument;
 
     /// <summary>How many times axe-core has checked a page in this test run.</summary>
     public static int AxeRuns => axeRuns;
@@ -239,20 +233,13 @@ public sealed class BrowserTab : IAsyncDisposable
         // results of cross-origin frames, which this site has none of: in-page ("legacy") runs the same rules in
         // half the time, and the checks were three quarters of the browser tests' time.
         // The library sends axe-core's 550 kB source through Playwright's driver into the page before every run, and
-        // the page compiles and starts it again. A page that already has axe-core (an earlier check in the same
-        // document: htmx swaps keep it) gets a no-op in its place. After a tab's first check, axe-core is given to
-        // every later document of the tab as it starts (an init script, sent to the browser once): measured on the
-        // card page, a check in a new document cost Chromium about 380 ms that way against 590-650 ms with the
-        // library's injection, and a document that is never checked about 50 ms more.
+        // the page compiles and starts it again; that was three fifths of a check's time. A page that already has
+        // axe-core (an earlier check in the same document: htmx swaps keep it) gets a no-op in its place, so a
+        // document is given axe-core once. A navigation starts a document without it. (Giving every later document
+        // of a tab axe-core as an init script instead was tried: no difference in two alternating pairs.)
         var alreadyThere = await Page.EvaluateAsync<bool>("() => typeof window.axe?.run === 'function'");
-        if (!alreadyThere && !axeForEveryDocument)
-        {
-            await context.AddInitScriptAsync(AxeSource.Value);
-            axeForEveryDocument = true;
-        }
-
 #pragma warning disable CS0618
-        var result = await Page.RunAxeLegacy(null, ViolationsOnly, alreadyThere ? "undefined" : AxeSource.Value);
+        var result = await Page.RunAxeLegacy(null, ViolationsOnly, alreadyThere ? "undefined" : null);
 #pragma warning restore CS0618
         Interlocked.Increment(ref axeRuns);
         var violations = result.Violations.Select(v =>
