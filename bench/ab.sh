@@ -38,7 +38,8 @@ declare -A url pid
 for build in base new; do
   port=$(free_port); url[$build]="http://127.0.0.1:$port"
   (cd "$work/$build" && exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="${url[$build]}" \
-    RateLimits__LookupsPerMinute=10000000 RateLimits__OwnCardPerMinute=10000000 IpApi__RequestsPerMinute=0 \
+    RateLimits__LookupsPerMinute=10000000 RateLimits__OwnCardPerMinute=10000000 RateLimits__ConcurrentRequestsPerClient=100000 \
+    IpApi__RequestsPerMinute=0 \
     IpApi__BaseUrl="http://127.0.0.1:$upstream_port" Tor__ExitListUrl= Rdap__BootstrapBaseUrl= Lookup__Providers__0=ip-api \
     dotnet RazorIpInfo.dll) >"$work/$build.log" 2>&1 &
   pid[$build]=$!; pids+=($!)

@@ -19,7 +19,7 @@ dotnet "$work/upstream/IpApiEmulator.dll" --port "$upstream_port" --latency "$la
 pids+=($!)
 wait_for "http://127.0.0.1:$upstream_port/__batches"
 (cd "$work/site" && exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$site" \
-  RateLimits__LookupsPerMinute=100000 IpApi__BaseUrl="http://127.0.0.1:$upstream_port" Tor__ExitListUrl= Rdap__BootstrapBaseUrl= \
+  RateLimits__LookupsPerMinute=100000 RateLimits__ConcurrentRequestsPerClient=100000 IpApi__BaseUrl="http://127.0.0.1:$upstream_port" Tor__ExitListUrl= Rdap__BootstrapBaseUrl= \
   Bulk__BatchRequestsPerMinute=0 Lookup__Providers__0=ip-api dotnet RazorIpInfo.dll) >"$work/site.log" 2>&1 &
 pids+=($!)
 wait_for "$site/healthz"

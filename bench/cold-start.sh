@@ -36,7 +36,8 @@ for mode in $modes; do
   port=$(free_port); site="http://127.0.0.1:$port"
   started=$(date +%s.%N)
   (cd "$work/site" && exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$site" WarmUp__Enabled="$enabled" \
-    RateLimits__LookupsPerMinute=10000000 RateLimits__OwnCardPerMinute=10000000 IpApi__RequestsPerMinute=0 \
+    RateLimits__LookupsPerMinute=10000000 RateLimits__OwnCardPerMinute=10000000 RateLimits__ConcurrentRequestsPerClient=100000 \
+    IpApi__RequestsPerMinute=0 \
     IpApi__BaseUrl="http://127.0.0.1:$upstream_port" Tor__ExitListUrl= Rdap__BootstrapBaseUrl= Lookup__Providers__0=ip-api \
     dotnet RazorIpInfo.dll) >"$work/site-$mode.log" 2>&1 &
   site_pid=$!; pids+=($site_pid)

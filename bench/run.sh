@@ -57,6 +57,7 @@ start_site() {
     ConnectionStrings__Redis="127.0.0.1:$redis_port" \
     Cache__KeySecret="bench-key-secret-0123456789" \
     RateLimits__LookupsPerMinute=10000000 \
+    RateLimits__ConcurrentRequestsPerClient=100000 \
     RateLimits__OwnCardPerMinute=10000000 \
     IpApi__RequestsPerMinute=0 \
     IpApi__BaseUrl="http://127.0.0.1:$upstream_port" Tor__ExitListUrl= Rdap__BootstrapBaseUrl= \
