@@ -60,7 +60,7 @@ pids+=($!)
 # benchmark reaches, security headers, metrics), in-memory cache, the emulator standing in for ip-api.com.
 (cd "$work/site" && exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$site" \
   RateLimits__LookupsPerMinute=10000000 RateLimits__OwnCardPerMinute=10000000 RateLimits__ConcurrentRequestsPerClient=100000 \
-    IpApi__RequestsPerMinute=0 \
+  IpApi__RequestsPerMinute=0 \
   IpApi__BaseUrl="http://127.0.0.1:$upstream_port" Tor__ExitListUrl= Rdap__BootstrapBaseUrl= Lookup__Providers__0=ip-api \
   dotnet RazorIpInfo.dll) >"$work/site.log" 2>&1 &
 pids+=($!); site_pid=$!
