@@ -27,6 +27,13 @@ public sealed partial class RedisConnection : IHostedLifecycleService, IAsyncDis
 
     internal static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// The clock of the watch: its PING interval and its wait for an answer. The host's clock unless a test
+    /// replaces this key, so that a hang is noticed when the test moves time, not after a real second. The client's
+    /// own timeouts and reconnects keep their own clock.
+    /// </summary>
+    public const string ClockKey = "redis-watch-clock";
+
     // Well above a loopback or same-zone round trip even on a busy machine, well below what a visitor notices.
     internal static readonly TimeSpan WatchTimeout = TimeSpan.FromSeconds(1);
 
@@ -34,13 +41,15 @@ public sealed partial class RedisConnection : IHostedLifecycleService, IAsyncDis
     private Task watching = Task.CompletedTask;
     private readonly ConfigurationOptions? options;
     private readonly ILogger<RedisConnection> logger;
+    private readonly TimeProvider clock;
     private readonly TaskCompletionSource<IConnectionMultiplexer> connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IConnectionMultiplexer? multiplexer;
     private int down;
 
-    public RedisConnection(IConfiguration configuration, ILogger<RedisConnection> logger)
+    public RedisConnection(IConfiguration configuration, ILogger<RedisConnection> logger, [FromKeyedServices(ClockKey)] TimeProvider clock)
     {
         this.logger = logger;
+        this.clock = clock;
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         options = TryOptions(connectionString);
     }
@@ -132,7 +141,7 @@ public sealed partial class RedisConnection : IHostedLifecycleService, IAsyncDis
 
     internal async Task WatchAsync(IConnectionMultiplexer connection, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(WatchInterval);
+        using var timer = new PeriodicTimer(WatchInterval, clock);
         var unanswered = 0;
         try
         {
@@ -145,9 +154,9 @@ public sealed partial class RedisConnection : IHostedLifecycleService, IAsyncDis
 
                 try
                 {
-                    await connection.GetDatabase().PingAsync().WaitAsync(WatchTimeout, cancellationToken);
+                    await connection.GetDatabase().PingAsync().WaitAsync(WatchTimeout, clock, cancellationToken);
                     unanswered = 0;
-                    MarkUp();
+                    MarkUp(connection);
                 }
                 catch (Exception ex) when (ex is RedisException or TimeoutException)
                 {
@@ -183,11 +192,11 @@ public sealed partial class RedisConnection : IHostedLifecycleService, IAsyncDis
     }
 
     // One event per connection (commands, subscriptions); MarkUp ends the outage only once commands can run.
-    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => MarkUp();
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => MarkUp(Multiplexer);
 
-    private void MarkUp()
+    private void MarkUp(IConnectionMultiplexer? connection)
     {
-        if (Multiplexer is { IsConnected: true } && Interlocked.Exchange(ref down, 0) == 1)
+        if (connection is { IsConnected: true } && Interlocked.Exchange(ref down, 0) == 1)
         {
             LogRestored(logger);
         }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace RazorIpInfo.Redis;
@@ -11,6 +12,8 @@ public static class RedisServiceCollectionExtensions
     public static IHostApplicationBuilder AddRedis(this IHostApplicationBuilder builder)
     {
         // Configuration is read when the connection is first resolved, so that settings added after this call count.
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddKeyedSingleton<TimeProvider>(RedisConnection.ClockKey, (services, _) => services.GetRequiredService<TimeProvider>());
         builder.Services.AddSingleton<RedisConnection>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RedisConnection>());
         builder.Services.AddOptions<RedisConnectionString>()
