@@ -45,9 +45,10 @@ public sealed partial class RdapClient(
 
         var http = clients.CreateClient(ClientName);
         var url = new Uri(service, path);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // One bound for the whole chain of redirects; each hop's own attempt is bounded by the client's pipeline.
-        deadline.CancelAfter(options.Value.Timeout * (MaxRedirects + 1));
+        // On the same clock as that pipeline, so that a test that moves one moves both.
+        using var chain = new CancellationTokenSource(options.Value.Timeout * (MaxRedirects + 1), time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, chain.Token);
         try
         {
             for (var hop = 0; ; hop++)
