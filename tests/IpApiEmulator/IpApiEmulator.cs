@@ -104,12 +104,23 @@ public sealed class IpApiEmulator : IDisposable
         BodyData = new BodyData { BodyAsString = body, DetectedBodyType = BodyType.String },
     };
 
-    /// <summary>A loopback URL nothing listens on: connections to it are refused.</summary>
-    public static string ClosedPortUrl()
+    /// <summary>
+    /// A loopback URL nothing listens on: connections to it are refused, for as long as the test process runs. Its
+    /// port is held by a socket that is bound and never listens, so no other listener can take it. A port that was
+    /// only found free and let go was once taken by another test's emulator in the same run, and the "closed"
+    /// upstream answered.
+    /// </summary>
+    public static string ClosedPortUrl() => $"http://127.0.0.1:{((IPEndPoint)ClosedPort.LocalEndPoint!).Port}";
+
+    private static readonly Socket ClosedPort = BindWithoutListening();
+
+    private static Socket BindWithoutListening()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        // Without SO_REUSEADDR on this side, no other socket may share the port, whatever it sets.
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, false);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
     }
 
     /// <summary>Answers lookups of <paramref name="address"/> (null: the caller's own) with a JSON body.</summary>
