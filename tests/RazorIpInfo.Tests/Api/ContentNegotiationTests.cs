@@ -123,10 +123,10 @@ public sealed class ContentNegotiationTests(SharedSite site) : EmulatedUpstreamT
     {
         // Well past the short attempt timeout, so the outcome does not depend on how busy the machine is.
         Upstream.Respond("9.9.9.9", Response.Create().WithStatusCode(200).WithDelay(RazorIpInfoFactory.SlowAnswer));
-        await using var app = new RazorIpInfoFactory(Upstream).WithShortTimeouts();
+        await using var app = new RazorIpInfoFactory(Upstream).WithShortTimeouts().WithFakeTimeEverywhere();
         app.Settings["IpApi:MaxRetries"] = "0";
 
-        var response = await app.CreateClient().GetAsync("/country?ip=9.9.9.9");
+        var response = await app.MovingTimeUntilAsync(app.CreateClient().GetAsync("/country?ip=9.9.9.9"));
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
     }

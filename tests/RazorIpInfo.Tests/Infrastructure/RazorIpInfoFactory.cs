@@ -90,6 +90,50 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
     /// </summary>
     public FakeTimeProvider UseFakeTime() => Clock ??= new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
 
+    private bool fakeTimeEverywhere;
+
+    /// <summary>
+    /// Puts the whole site on <see cref="Clock"/>: besides the lookup clock, the container's <see cref="TimeProvider"/>,
+    /// which the upstream clients' attempt timeouts, deadlines and retry delays run on. A timeout then passes when the
+    /// test moves the clock (<see cref="MovingTimeUntilAsync{T}"/>), not after real seconds.
+    /// </summary>
+    public RazorIpInfoFactory WithFakeTimeEverywhere()
+    {
+        UseFakeTime();
+        fakeTimeEverywhere = true;
+        return this;
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="pending"/> while moving <see cref="Clock"/> on, 100 ms at a time, from when
+    /// <paramref name="ready"/> says so (our own upstream has the request, say; at once without it), and never past
+    /// <paramref name="upTo"/> in all: whatever the site's timeouts wait for passes in fake time, and an answer that
+    /// would need the clock beyond <paramref name="upTo"/> never comes, so the test fails. The clock stops there
+    /// rather than at the answer, because on a busy machine the site may still be writing an answer cut in time
+    /// while the clock goes on. The real-time bound only turns a request that never ends into a failure.
+    /// </summary>
+    public async Task<T> MovingTimeUntilAsync<T>(Task<T> pending, Func<bool>? ready = null, TimeSpan? upTo = null)
+    {
+        var clock = Clock ?? throw new InvalidOperationException("MovingTimeUntilAsync needs WithFakeTimeEverywhere().");
+        var step = TimeSpan.FromMilliseconds(100);
+        var moved = TimeSpan.Zero;
+        for (var bound = DateTime.UtcNow.AddSeconds(30); !pending.IsCompleted; await Task.WhenAny(pending, Task.Delay(5)))
+        {
+            if (DateTime.UtcNow > bound)
+            {
+                throw new TimeoutException($"No answer within 30 s of real time; the site's clock had moved {moved.TotalSeconds:0.0} s.");
+            }
+
+            if ((ready?.Invoke() ?? true) && moved + step <= (upTo ?? TimeSpan.MaxValue))
+            {
+                clock.Advance(step);
+                moved += step;
+            }
+        }
+
+        return await pending;
+    }
+
     /// <summary>
     /// Starts the site on real Kestrel on a free loopback port (never a fixed one: two runs may share the
     /// machine) and returns its address. The listener is configured on Kestrel itself: <c>UseKestrel(0)</c>
@@ -163,6 +207,10 @@ public sealed class RazorIpInfoFactory(IpApiEmulator upstream) : WebApplicationF
             if (Clock is { } clock)
             {
                 services.AddKeyedSingleton<TimeProvider>(LookupCacheServiceCollectionExtensions.ClockKey, clock);
+                if (fakeTimeEverywhere)
+                {
+                    services.AddSingleton<TimeProvider>(clock);
+                }
             }
 
             ConfigureTestServices?.Invoke(services);

@@ -196,7 +196,7 @@ public sealed class IndexPageTests(SharedSite site) : EmulatedUpstreamTests, ICl
         await using var own = failure is "too slow" or "quota exhausted" ? new RazorIpInfoFactory(Upstream) : null;
         if (failure == "too slow")
         {
-            own!.WithShortTimeouts();
+            own!.WithShortTimeouts().WithFakeTimeEverywhere();
         }
 
         (own is null ? site.Upstream : Upstream).Respond(address, failure switch
@@ -210,7 +210,8 @@ public sealed class IndexPageTests(SharedSite site) : EmulatedUpstreamTests, ICl
             _ => Response.Create().WithStatusCode(status),
         });
 
-        var response = await (own?.CreateClient() ?? site.Client).GetAsync("/?ip=" + address);
+        var answer = (own?.CreateClient() ?? site.Client).GetAsync("/?ip=" + address);
+        var response = own?.Clock is null ? await answer : await own.MovingTimeUntilAsync(answer);
         var page = await Html.ParseAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
