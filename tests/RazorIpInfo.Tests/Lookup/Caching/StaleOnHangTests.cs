@@ -24,7 +24,7 @@ public sealed class StaleOnHangTests
         await using var upstream = new HostileUpstream();
         await using var app = new RazorIpInfoFactory(unused);
         app.Settings["IpApi:BaseUrl"] = upstream.Url;
-        app.Settings["IpApi:AttemptTimeout"] = "00:00:02";
+        app.Settings["IpApi:AttemptTimeout"] = HostileUpstreamSite.AttemptTimeout.ToString();
         app.Settings["IpApi:TotalTimeout"] = HostileUpstreamSite.TotalTimeout.ToString();
         app.Settings["IpApi:MaxRetries"] = "0";
         app.WithFakeTimeEverywhere();

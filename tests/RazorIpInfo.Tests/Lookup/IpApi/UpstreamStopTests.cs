@@ -26,7 +26,7 @@ public sealed class KeyedHostileUpstreamSite : IAsyncLifetime
         App.Settings["IpApi:BaseUrl"] = Upstream.Url;
         App.Settings["IpApi:Key"] = "pro-key-for-the-stop-tests";
         App.Settings["IpApi:AttemptTimeout"] = "00:00:02";
-        App.Settings["IpApi:TotalTimeout"] = HostileUpstreamSite.TotalTimeout.ToString();
+        App.Settings["IpApi:TotalTimeout"] = "00:00:03";
         App.Settings["IpApi:CircuitMinimumThroughput"] = "10000";
         Client = App.CreateClient();
         return Task.CompletedTask;
