@@ -228,18 +228,23 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IDisposable
     /// A load that runs until the test stops it: a few visitors in a loop, half asking for addresses already seen
     /// (served from memory), half for new ones (Redis read, upstream call through the shared budget, Redis write).
     /// </summary>
-    private sealed class Load(HttpClient client, CancellationToken stop, int visitors = 4)
+    private sealed class Load
     {
+        private readonly HttpClient client;
+        private readonly CancellationToken stop;
         private int answered;
 
-        public Task<LoadResults> Finished { get; private set; } = Task.FromResult(new LoadResults([]));
-
-        public static Load Start(HttpClient client, CancellationToken stop)
+        private Load(HttpClient client, int visitors, CancellationToken stop)
         {
-            var load = new Load(client, stop);
-            load.Finished = load.RunAsync();
-            return load;
+            this.client = client;
+            this.stop = stop;
+            Finished = RunAsync(visitors);
         }
+
+        /// <summary>Every request the visitors made, once <c>stop</c> has ended the load.</summary>
+        public Task<LoadResults> Finished { get; }
+
+        public static Load Start(HttpClient client, CancellationToken stop, int visitors = 4) => new(client, visitors, stop);
 
         /// <summary>Waits until <paramref name="requests"/> more requests have been answered than when it was called.</summary>
         public Task UntilAnsweredAsync(int requests)
@@ -248,7 +253,7 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IDisposable
             return UntilAsync($"{requests} more answered requests", () => Volatile.Read(ref answered) >= target || Finished.IsCompleted);
         }
 
-        private async Task<LoadResults> RunAsync()
+        private async Task<LoadResults> RunAsync(int visitors)
         {
             var all = await Task.WhenAll(Enumerable.Range(0, visitors).Select(async visitor =>
             {
