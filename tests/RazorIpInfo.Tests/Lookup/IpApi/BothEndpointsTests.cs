@@ -267,21 +267,17 @@ internal sealed class IpApiLookups : IAsyncDisposable
     /// timed out before the upstream had heard of it (issue 28). A lookup that sends nothing more still ends: after two
     /// seconds of real time without an arrival the clock moves on anyway.
     /// </summary>
-    private async Task<(T, TimeSpan)> UntilDoneAsync<T>(Task<T> lookup, HostileUpstream? upstream, TimeSpan attemptTimeout)
+    private Task<(T, TimeSpan)> UntilDoneAsync<T>(Task<T> lookup, HostileUpstream? upstream, TimeSpan attemptTimeout)
     {
-        var start = Clock.GetUtcNow();
-        var step = TimeSpan.FromMilliseconds(100);
         var allowance = attemptTimeout + TimeSpan.FromMilliseconds(500);
         var arrivals = upstream?.Requests ?? 0;
         var lastArrival = Clock.GetUtcNow();
         var idle = System.Diagnostics.Stopwatch.StartNew();
-        var bound = System.Diagnostics.Stopwatch.StartNew();
-        while (!lookup.IsCompleted && bound.Elapsed < TimeSpan.FromSeconds(60))
+        bool MayMove()
         {
-            await Task.WhenAny(lookup, Task.Delay(10));
-            if (lookup.IsCompleted || upstream is null)
+            if (upstream is null)
             {
-                continue;
+                return false;
             }
 
             if (upstream.Requests > arrivals)
@@ -290,14 +286,10 @@ internal sealed class IpApiLookups : IAsyncDisposable
                 idle.Restart();
             }
 
-            if ((arrivals > 0 && Clock.GetUtcNow() - lastArrival < allowance) || idle.Elapsed > TimeSpan.FromSeconds(2))
-            {
-                Clock.Advance(step);
-            }
+            return (arrivals > 0 && Clock.GetUtcNow() - lastArrival < allowance) || idle.Elapsed > TimeSpan.FromSeconds(2);
         }
 
-        Assert.True(lookup.IsCompleted, "the lookup did not end within a minute of real time");
-        return (await lookup, Clock.GetUtcNow() - start);
+        return Clock.UntilAnsweredAsync(lookup, MayMove);
     }
 
     public async ValueTask DisposeAsync()
