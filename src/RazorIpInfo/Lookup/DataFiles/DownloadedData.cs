@@ -105,8 +105,10 @@ internal sealed partial class DownloadedData<T> : IDownloadedData<T>, IDownloade
             }
 
             var fetchedAt = clock.GetUtcNow();
-            Volatile.Write(ref current, new Copy(value, fetchedAt));
+            // Saved first, then used: once /readyz and /metrics show the new copy's time, the disk holds it too (or
+            // the log says why it could not be saved), so a restart or an operator's look at the file agrees.
             Save(body, fetchedAt);
+            Volatile.Write(ref current, new Copy(value, fetchedAt));
             if (failing)
             {
                 failing = false;
